@@ -1,0 +1,174 @@
+package io.roda.common;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import net.openhft.affinity.AffinityLock;
+
+/**
+ * Runs one {@link Agent} on its own long-lived thread: optionally pinned to a core with
+ * Java-Thread-Affinity, falling back to an unpinned thread when no core is free (or affinity is not
+ * supported here), and always reporting which CPU it got.
+ */
+public final class AgentRunner implements AutoCloseable
+{
+    /** Whether and how a stage thread is pinned. */
+    public enum Pinning
+    {
+        /** Never pin. */
+        NONE,
+        /** Pin when a reservable core is free, else run unpinned. */
+        BEST_EFFORT
+    }
+
+    private final Agent agent;
+    private final IdleStrategy idle;
+    private final Pinning pinning;
+    private final java.util.function.Consumer<Throwable> onFailure;
+    private final Thread thread;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile int cpu = Integer.MIN_VALUE;
+
+    /**
+     * @param agent   the work.
+     * @param idle    how to wait when idle; owned by this runner.
+     * @param pinning whether to try to pin the thread.
+     * @param onFailure told, on the agent's thread, when the agent fails and stops.
+     */
+    public AgentRunner(final Agent agent, final IdleStrategy idle, final Pinning pinning,
+        final java.util.function.Consumer<Throwable> onFailure)
+    {
+        this.agent = agent;
+        this.idle = idle;
+        this.pinning = pinning;
+        this.onFailure = onFailure;
+        this.thread = new Thread(this::run, "roda-" + agent.roleName());
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the thread; returns at once. */
+    public AgentRunner start()
+    {
+        thread.start();
+        return this;
+    }
+
+    private void run()
+    {
+        AffinityLock lock = null;
+        try
+        {
+            if (pinning == Pinning.BEST_EFFORT)
+            {
+                lock = tryPin();
+            }
+            cpu = lock != null ? lock.cpuId() : -1;
+            agent.onStart();
+            while (running.get())
+            {
+                idle.idle(agent.doWork());
+            }
+        }
+        catch (final Throwable t)
+        {
+            failure.set(t);
+            try
+            {
+                agent.onError(t);
+                onFailure.accept(t);
+            }
+            catch (final Throwable ignored)
+            {
+                // the first failure is the one that matters
+            }
+        }
+        finally
+        {
+            try
+            {
+                agent.onClose();
+            }
+            finally
+            {
+                if (lock != null)
+                {
+                    lock.release();
+                }
+            }
+        }
+    }
+
+    private static AffinityLock tryPin()
+    {
+        try
+        {
+            final AffinityLock lock = AffinityLock.acquireLock();
+            if (lock.isAllocated())
+            {
+                return lock;
+            }
+            lock.release();
+        }
+        catch (final Throwable unsupported)
+        {
+            // no affinity support on this OS/JVM: run unpinned
+        }
+        return null;
+    }
+
+    /** @return the CPU this stage is pinned to, -1 when unpinned, or MIN_VALUE before it started. */
+    public int cpu()
+    {
+        return cpu;
+    }
+
+    /** @return a description such as {@code transactor: cpu 3} or {@code wal: unpinned}. */
+    public String placement()
+    {
+        final int c = cpu;
+        return agent.roleName() + ": " + (c >= 0 ? "cpu " + c : c == -1 ? "unpinned" : "not started");
+    }
+
+    /** @return the failure that stopped the agent, or null. */
+    public Throwable failure()
+    {
+        return failure.get();
+    }
+
+    /** @return true while the thread is alive. */
+    public boolean isAlive()
+    {
+        return thread.isAlive();
+    }
+
+    /** @return the agent's name. */
+    public String roleName()
+    {
+        return agent.roleName();
+    }
+
+    /** Asks the agent to stop after its current {@code doWork()} and waits for the thread to end. */
+    @Override
+    public void close()
+    {
+        running.set(false);
+        java.util.concurrent.locks.LockSupport.unpark(thread);
+        boolean interrupted = false;
+        while (thread.isAlive())
+        {
+            try
+            {
+                thread.join(1000);
+            }
+            catch (final InterruptedException e)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

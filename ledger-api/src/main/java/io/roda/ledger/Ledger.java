@@ -1,0 +1,437 @@
+package io.roda.ledger;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+
+import io.roda.common.OpType;
+import io.roda.common.ProgressIndex;
+import io.roda.common.Result;
+import io.roda.sequencer.SubmissionRing;
+import io.roda.transactor.LedgerState;
+import io.roda.transactor.ResultLog;
+
+/**
+ * An embedded double-entry ledger. {@link #open(LedgerConfig)} recovers the directory (newest valid
+ * snapshot + WAL replay) and starts the pipeline; submit methods return the transaction id at once;
+ * {@link #await} waits until a transaction is computed, committed (on disk) or snapshotted.
+ *
+ * <p>Thread safety: every method may be called from any number of threads. Account ids and amounts are
+ * never rejected by an exception: a bad one is a recorded {@link Result} of its transaction, as the
+ * ledger's semantics require. Exceptions are for misuse (null, negative timeout, unknown id), a
+ * closed ledger ({@link LedgerClosedException}) or a failed one ({@link LedgerFailedException}).
+ */
+public final class Ledger implements AutoCloseable
+{
+    private static final Result[] RESULTS = Result.values();
+
+    private final LedgerConfig config;
+    private final RecoveryReport recovery;
+    private final LedgerPipeline pipeline;
+    private final SubmissionRing submissions;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private volatile boolean closed;
+
+    private Ledger(final LedgerConfig config, final FileChannel lockChannel, final FileLock lock) throws IOException
+    {
+        this.config = config;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        Recovery.deleteTemporaryFiles(Recovery.snapshotDirectory(config.directory()));
+        final ResultLog results = new ResultLog(config.resultRetention());
+        final Recovery.Recovered recovered = Recovery.recover(config.directory(), config.maxAccounts(), results);
+        this.recovery = recovered.report();
+        this.pipeline = new LedgerPipeline(config, recovered, results);
+        this.submissions = pipeline.submissions;
+        pipeline.start();
+    }
+
+    /**
+     * Opens (creating or recovering) the ledger in {@code directory} with default settings.
+     *
+     * @throws RecoveryException when the directory's data does not verify.
+     * @throws LedgerException   when the directory cannot be used (in use, not writable).
+     */
+    public static Ledger open(final Path directory)
+    {
+        return open(LedgerConfig.builder(Objects.requireNonNull(directory, "directory")).build());
+    }
+
+    /**
+     * Opens (creating or recovering) the ledger described by {@code config}.
+     *
+     * @throws RecoveryException when the directory's data does not verify.
+     * @throws LedgerException   when the directory cannot be used (in use by another ledger, not writable).
+     */
+    public static Ledger open(final LedgerConfig config)
+    {
+        Objects.requireNonNull(config, "config");
+        final Path dir = config.directory();
+        FileChannel channel = null;
+        try
+        {
+            Files.createDirectories(Recovery.walDirectory(dir));
+            Files.createDirectories(Recovery.snapshotDirectory(dir));
+            channel = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try
+            {
+                lock = channel.tryLock();
+            }
+            catch (final OverlappingFileLockException e)
+            {
+                lock = null;
+            }
+            if (lock == null)
+            {
+                throw new LedgerException(dir + " is in use by another open ledger", null);
+            }
+            return new Ledger(config, channel, lock);
+        }
+        catch (final IOException e)
+        {
+            closeQuietly(channel);
+            throw new LedgerException("cannot open ledger in " + dir + ": " + e.getMessage(), e);
+        }
+        catch (final RuntimeException e)
+        {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(final FileChannel channel)
+    {
+        if (channel != null)
+        {
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignored)
+            {
+                // already failing
+            }
+        }
+    }
+
+    /** Submits opening {@code account}. @return its transaction id. */
+    public long openAccount(final long account)
+    {
+        return submit(OpType.OPEN_CODE, account, 0, 0);
+    }
+
+    /** Submits a deposit. @return its transaction id. */
+    public long deposit(final long account, final long amount)
+    {
+        return submit(OpType.DEPOSIT_CODE, account, 0, amount);
+    }
+
+    /** Submits a withdrawal. @return its transaction id. */
+    public long withdraw(final long account, final long amount)
+    {
+        return submit(OpType.WITHDRAW_CODE, account, 0, amount);
+    }
+
+    /** Submits a transfer. @return its transaction id. */
+    public long transfer(final long from, final long to, final long amount)
+    {
+        return submit(OpType.TRANSFER_CODE, from, to, amount);
+    }
+
+    /**
+     * Submits one operation.
+     *
+     * @return its transaction id.
+     * @throws NullPointerException    when {@code operation} is null.
+     * @throws LedgerClosedException   when the ledger is closed.
+     * @throws LedgerFailedException   when a stage has failed.
+     */
+    public long submit(final Operation operation)
+    {
+        Objects.requireNonNull(operation, "operation");
+        return submit(operation.type().code(), operation.account(), operation.toAccount(), operation.amount());
+    }
+
+    /**
+     * Submits operations in order. Ids are increasing; they are consecutive unless other threads submit
+     * at the same time. Every null is rejected before anything is submitted.
+     *
+     * @return the transaction ids, one per operation, in order.
+     */
+    public long[] submitAll(final List<Operation> operations)
+    {
+        Objects.requireNonNull(operations, "operations");
+        for (int i = 0; i < operations.size(); i++)
+        {
+            if (operations.get(i) == null)
+            {
+                throw new NullPointerException("operations[" + i + "] is null");
+            }
+        }
+        final long[] ids = new long[operations.size()];
+        for (int i = 0; i < ids.length; i++)
+        {
+            ids[i] = submit(operations.get(i));
+        }
+        return ids;
+    }
+
+    private long submit(final int type, final long account, final long toAccount, final long amount)
+    {
+        final long id = submissions.submit(type, account, toAccount, amount);
+        if (id == SubmissionRing.CLOSED)
+        {
+            checkFailed();
+            throw new LedgerClosedException("ledger in " + config.directory() + " is closed");
+        }
+        return id;
+    }
+
+    /**
+     * Waits until transaction {@code txId} reaches {@code level}.
+     *
+     * @return true when it did, false on timeout.
+     * @throws IllegalArgumentException when {@code txId} was never handed out or the timeout is negative.
+     * @throws LedgerFailedException    when a stage failed before the level was reached.
+     * @throws InterruptedException     when the waiting thread is interrupted.
+     */
+    public boolean await(final long txId, final Level level, final Duration timeout) throws InterruptedException
+    {
+        Objects.requireNonNull(level, "level");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative())
+        {
+            throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+        }
+        checkKnownId(txId);
+        final ProgressIndex index = pipeline.index(level);
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        int idle = 0;
+        while (index.get() < txId)
+        {
+            checkFailed();
+            if (Thread.interrupted())
+            {
+                throw new InterruptedException("interrupted waiting for tx " + txId + " to be " + level);
+            }
+            if (System.nanoTime() - deadline >= 0)
+            {
+                return false;
+            }
+            if (level == Level.SNAPSHOTTED && idle == 1000)
+            {
+                pipeline.requestSnapshot(txId); // nobody waits for the next periodic snapshot
+            }
+            idle = backOff(idle);
+        }
+        return true;
+    }
+
+    static int backOff(final int idle)
+    {
+        if (idle < 200)
+        {
+            Thread.onSpinWait();
+        }
+        else if (idle < 400)
+        {
+            Thread.yield();
+        }
+        else
+        {
+            LockSupport.parkNanos(Math.min(50_000, 1_000L << Math.min(10, (idle - 400) / 64)));
+        }
+        return idle + 1;
+    }
+
+    /**
+     * @return the status of {@code txId}: its progress and, once computed, its result (null when the
+     *     result is older than the result retention or precedes the snapshot this process started from).
+     * @throws IllegalArgumentException when {@code txId} was never handed out.
+     */
+    public TransactionStatus status(final long txId)
+    {
+        checkKnownId(txId);
+        final long computed = pipeline.computeIndex.get();
+        if (txId > computed)
+        {
+            return new TransactionStatus(txId, TxState.PENDING, null);
+        }
+        Result result = null;
+        if (txId >= pipeline.firstResultTxId)
+        {
+            final int code = pipeline.results.get(txId);
+            result = code < 0 ? null : RESULTS[code];
+        }
+        final TxState state = txId <= pipeline.snapshotIndex.get() ? TxState.SNAPSHOTTED
+            : txId <= pipeline.commitIndex.get() ? TxState.COMMITTED : TxState.COMPUTED;
+        return new TransactionStatus(txId, state, result);
+    }
+
+    /**
+     * Reads an account's balance straight from the store, never blocking the transactor.
+     *
+     * @param account the account id; 0 is the system account.
+     * @return the balance and the transaction it reflects, or empty when the account is not open.
+     */
+    public Optional<AccountBalance> balance(final long account)
+    {
+        checkOpen();
+        final long[] fields = new long[2];
+        if (!pipeline.state.readBalance(account, fields))
+        {
+            return Optional.empty();
+        }
+        return Optional.of(new AccountBalance(account, fields[0], fields[1]));
+    }
+
+    /**
+     * Visits every open account and the system account (in no particular order), each read torn-free.
+     * Accounts opened during the visit may or may not be seen.
+     */
+    public void forEachAccount(final LedgerState.AccountVisitor visitor)
+    {
+        Objects.requireNonNull(visitor, "visitor");
+        checkOpen();
+        pipeline.state.forEachAccount(visitor);
+    }
+
+    /** @return the highest transaction id applied by the transactor. */
+    public long computeIndex()
+    {
+        return pipeline.computeIndex.get();
+    }
+
+    /** @return the highest transaction id forced to disk. */
+    public long commitIndex()
+    {
+        return pipeline.commitIndex.get();
+    }
+
+    /** @return the highest transaction id contained in a durable snapshot. */
+    public long snapshotIndex()
+    {
+        return pipeline.snapshotIndex.get();
+    }
+
+    /** @return the index of {@code level}. */
+    public long index(final Level level)
+    {
+        return pipeline.index(Objects.requireNonNull(level, "level")).get();
+    }
+
+    /** @return the highest transaction id handed out so far. */
+    public long lastTxId()
+    {
+        return submissions.lastAssignedId();
+    }
+
+    /** @return accounts open (system account excluded). */
+    public long accountCount()
+    {
+        return pipeline.state.accountCount();
+    }
+
+    /** @return what recovery found when this ledger was opened. */
+    public RecoveryReport recoveryReport()
+    {
+        return recovery;
+    }
+
+    /** @return where each stage thread runs, e.g. {@code transactor: cpu 1} or {@code wal: unpinned}. */
+    public List<String> stagePlacement()
+    {
+        return pipeline.placement();
+    }
+
+    /** @return the configuration. */
+    public LedgerConfig config()
+    {
+        return config;
+    }
+
+    /** @return the error that stopped a stage, or null while healthy. */
+    public Throwable failure()
+    {
+        return pipeline.failure();
+    }
+
+    private void checkKnownId(final long txId)
+    {
+        final long last = submissions.lastAssignedId();
+        if (txId < 1 || txId > last)
+        {
+            throw new IllegalArgumentException("transaction id " + txId + " was never handed out (ids so far: 1.."
+                + last + ")");
+        }
+    }
+
+    private void checkFailed()
+    {
+        if (pipeline.failed())
+        {
+            throw new LedgerFailedException("ledger in " + config.directory() + " failed and accepts no work; "
+                + "nothing after transaction " + pipeline.commitIndex.get() + " is committed", pipeline.failure());
+        }
+    }
+
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new LedgerClosedException("ledger in " + config.directory() + " is closed");
+        }
+    }
+
+    /**
+     * Stops accepting work, waits until everything submitted is committed (and, by default, snapshotted),
+     * then stops the stages and releases the directory. Idempotent.
+     *
+     * @throws LedgerFailedException when a stage had failed; the directory is still released.
+     */
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        try
+        {
+            submissions.close();
+            final long last = submissions.lastAssignedId();
+            if (pipeline.awaitQuietly(pipeline.commitIndex, last) && config.snapshotOnClose()
+                && last > pipeline.snapshotIndex.get())
+            {
+                pipeline.requestSnapshot(last);
+                pipeline.awaitQuietly(pipeline.snapshotIndex, last);
+            }
+        }
+        finally
+        {
+            pipeline.stop();
+            try
+            {
+                lock.release();
+            }
+            catch (final IOException ignored)
+            {
+                // the channel close below releases it too
+            }
+            closeQuietly(lockChannel);
+        }
+        checkFailed();
+    }
+}

@@ -1,0 +1,310 @@
+package io.roda.ledger;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+import io.roda.common.AgentRunner;
+import io.roda.common.IdleStrategy;
+import io.roda.wal.WalChannelFactory;
+
+/**
+ * Everything a ledger can be tuned by, with defaults that work; validated once, in {@link Builder#build()}.
+ * Create with {@link #builder(Path)}.
+ */
+public final class LedgerConfig
+{
+    private final Path directory;
+    private final long maxAccounts;
+    private final int submissionRingSize;
+    private final int laneSize;
+    private final int transactorRingSize;
+    private final int journalSize;
+    private final int maxBatch;
+    private final long walSegmentSize;
+    private final long snapshotEveryTx;
+    private final int retainSnapshots;
+    private final int resultRetention;
+    private final String idleStrategy;
+    private final AgentRunner.Pinning pinning;
+    private final boolean snapshotOnClose;
+    private final WalChannelFactory walChannels;
+
+    private LedgerConfig(final Builder b)
+    {
+        directory = b.directory;
+        maxAccounts = b.maxAccounts;
+        submissionRingSize = b.submissionRingSize;
+        laneSize = b.laneSize;
+        transactorRingSize = b.transactorRingSize;
+        journalSize = b.journalSize;
+        maxBatch = b.maxBatch;
+        walSegmentSize = b.walSegmentSize;
+        snapshotEveryTx = b.snapshotEveryTx;
+        retainSnapshots = b.retainSnapshots;
+        resultRetention = b.resultRetention;
+        idleStrategy = b.idleStrategy;
+        pinning = b.pinning;
+        snapshotOnClose = b.snapshotOnClose;
+        walChannels = b.walChannels;
+    }
+
+    /**
+     * @param directory where the ledger keeps {@code wal/} and {@code snapshots/}; created if absent.
+     * @return a builder with every default set.
+     */
+    public static Builder builder(final Path directory)
+    {
+        return new Builder(Objects.requireNonNull(directory, "directory"));
+    }
+
+    /** @return the ledger directory. */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /** @return most accounts, the system account excluded. */
+    public long maxAccounts()
+    {
+        return maxAccounts;
+    }
+
+    /** @return positions of the multi-producer ingestion ring. */
+    public int submissionRingSize()
+    {
+        return submissionRingSize;
+    }
+
+    /** @return operations one submitting thread may stage. */
+    public int laneSize()
+    {
+        return laneSize;
+    }
+
+    /** @return slots of the sequencer-to-transactor Disruptor ring. */
+    public int transactorRingSize()
+    {
+        return transactorRingSize;
+    }
+
+    /** @return records of the transaction journal ring. */
+    public int journalSize()
+    {
+        return journalSize;
+    }
+
+    /** @return most transactions a stage handles per turn, and per WAL frame. */
+    public int maxBatch()
+    {
+        return maxBatch;
+    }
+
+    /** @return bytes per WAL segment file. */
+    public long walSegmentSize()
+    {
+        return walSegmentSize;
+    }
+
+    /** @return committed transactions between periodic snapshots (0 = only on close). */
+    public long snapshotEveryTx()
+    {
+        return snapshotEveryTx;
+    }
+
+    /** @return snapshots kept on disk. */
+    public int retainSnapshots()
+    {
+        return retainSnapshots;
+    }
+
+    /** @return most recent transaction results kept for status queries. */
+    public int resultRetention()
+    {
+        return resultRetention;
+    }
+
+    /** @return a new idle strategy instance of the configured kind. */
+    public IdleStrategy newIdleStrategy()
+    {
+        return IdleStrategy.parse(idleStrategy);
+    }
+
+    /** @return the idle strategy's name. */
+    public String idleStrategy()
+    {
+        return idleStrategy;
+    }
+
+    /** @return whether stage threads are pinned. */
+    public AgentRunner.Pinning pinning()
+    {
+        return pinning;
+    }
+
+    /** @return whether close() writes a final snapshot. */
+    public boolean snapshotOnClose()
+    {
+        return snapshotOnClose;
+    }
+
+    /** @return how WAL files are opened (tests inject failures here). */
+    public WalChannelFactory walChannels()
+    {
+        return walChannels;
+    }
+
+    /** Builds a {@link LedgerConfig}. Every setter validates its argument and names it when it is bad. */
+    public static final class Builder
+    {
+        private final Path directory;
+        private long maxAccounts = 1 << 20;
+        private int submissionRingSize = 1 << 16;
+        private int laneSize = 1 << 10;
+        private int transactorRingSize = 1 << 16;
+        private int journalSize = 1 << 19;
+        private int maxBatch = 1 << 15;
+        private long walSegmentSize = 64L << 20;
+        private long snapshotEveryTx = 5_000_000;
+        private int retainSnapshots = 2;
+        private int resultRetention = 1 << 24;
+        private String idleStrategy = "backoff";
+        private AgentRunner.Pinning pinning = AgentRunner.Pinning.BEST_EFFORT;
+        private boolean snapshotOnClose = true;
+        private WalChannelFactory walChannels = WalChannelFactory.DEFAULT;
+
+        private Builder(final Path directory)
+        {
+            this.directory = directory;
+        }
+
+        /** Most accounts (default 1,048,576). Memory: about 56 bytes per account, twice (transactor + snapshotter). */
+        public Builder maxAccounts(final long value)
+        {
+            maxAccounts = range("maxAccounts", value, 1, 1 << 28);
+            return this;
+        }
+
+        /** Ingestion ring positions, a power of two (default 65,536). */
+        public Builder submissionRingSize(final int value)
+        {
+            submissionRingSize = powerOfTwo("submissionRingSize", value, 2, 1 << 24);
+            return this;
+        }
+
+        /** Per-submitter staging slots, a power of two up to 4096 (default 1024). */
+        public Builder laneSize(final int value)
+        {
+            laneSize = powerOfTwo("laneSize", value, 1, 4096);
+            return this;
+        }
+
+        /** Sequencer-to-transactor ring slots, a power of two (default 65,536). */
+        public Builder transactorRingSize(final int value)
+        {
+            transactorRingSize = powerOfTwo("transactorRingSize", value, 2, 1 << 24);
+            return this;
+        }
+
+        /** Transaction journal records (64 bytes each; default 524,288 = 32 MiB). */
+        public Builder journalSize(final int value)
+        {
+            journalSize = (int)range("journalSize", value, 2, 1 << 24);
+            return this;
+        }
+
+        /** Most transactions per stage turn and per WAL frame (default 32,768). */
+        public Builder maxBatch(final int value)
+        {
+            maxBatch = (int)range("maxBatch", value, 1, 1 << 20);
+            return this;
+        }
+
+        /** Bytes per WAL segment (default 64 MiB). */
+        public Builder walSegmentSize(final long value)
+        {
+            walSegmentSize = range("walSegmentSize", value, 4096, 1L << 30);
+            return this;
+        }
+
+        /** Committed transactions between snapshots (default 5,000,000; 0 = only on close). */
+        public Builder snapshotEveryTx(final long value)
+        {
+            snapshotEveryTx = range("snapshotEveryTx", value, 0, Long.MAX_VALUE);
+            return this;
+        }
+
+        /** Snapshots kept (default 2, at least 1). */
+        public Builder retainSnapshots(final int value)
+        {
+            retainSnapshots = (int)range("retainSnapshots", value, 1, 1000);
+            return this;
+        }
+
+        /** Recent results kept for status queries, a power of two (default 16,777,216). */
+        public Builder resultRetention(final int value)
+        {
+            resultRetention = powerOfTwo("resultRetention", value, 1, 1 << 30);
+            return this;
+        }
+
+        /** {@code busy-spin}, {@code yield}, {@code backoff} (default) or {@code sleep}. */
+        public Builder idleStrategy(final String value)
+        {
+            IdleStrategy.parse(value);
+            idleStrategy = value;
+            return this;
+        }
+
+        /** Whether to pin stage threads (default BEST_EFFORT). */
+        public Builder pinning(final AgentRunner.Pinning value)
+        {
+            pinning = Objects.requireNonNull(value, "pinning");
+            return this;
+        }
+
+        /** Whether close() writes a final snapshot (default true). */
+        public Builder snapshotOnClose(final boolean value)
+        {
+            snapshotOnClose = value;
+            return this;
+        }
+
+        /** How WAL files are opened; for fault-injection tests. */
+        public Builder walChannels(final WalChannelFactory value)
+        {
+            walChannels = Objects.requireNonNull(value, "walChannels");
+            return this;
+        }
+
+        /** @return the validated configuration. */
+        public LedgerConfig build()
+        {
+            final long minSegment = 64 + 32 + 32L * maxBatch;
+            if (walSegmentSize < minSegment)
+            {
+                throw new IllegalArgumentException("walSegmentSize " + walSegmentSize + " cannot hold one frame of maxBatch "
+                    + maxBatch + " transactions; need at least " + minSegment);
+            }
+            return new LedgerConfig(this);
+        }
+
+        private static long range(final String name, final long value, final long min, final long max)
+        {
+            if (value < min || value > max)
+            {
+                throw new IllegalArgumentException(name + " must be in " + min + ".." + max + ", was " + value);
+            }
+            return value;
+        }
+
+        private static int powerOfTwo(final String name, final int value, final int min, final int max)
+        {
+            if (value < min || value > max || Integer.bitCount(value) != 1)
+            {
+                throw new IllegalArgumentException(name + " must be a power of two in " + min + ".." + max
+                    + ", was " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.roda.ledger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.YieldingWaitStrategy;
+
+import io.roda.common.AgentRunner;
+import io.roda.common.ProgressIndex;
+import io.roda.common.TxEvent;
+import io.roda.common.TxJournalDescriptor;
+import io.roda.sequencer.SequencerAgent;
+import io.roda.sequencer.SubmissionRing;
+import io.roda.snapshotter.SnapshotterAgent;
+import io.roda.store.JournalStore;
+import io.roda.transactor.LedgerState;
+import io.roda.transactor.ResultLog;
+import io.roda.transactor.TransactorAgent;
+import io.roda.wal.WalReader;
+import io.roda.wal.WalStorerAgent;
+import io.roda.wal.WalWriter;
+
+/**
+ * The one place the pipeline is wired. Every arrow is a bounded, pre-allocated ring that pushes back:
+ *
+ * <pre>
+ *  submitting threads
+ *        │  one CAS claims + publishes (SubmissionRing: per-thread lanes, no half-published slots)
+ *        ▼
+ *  ┌───────────┐  Disruptor RingBuffer&lt;TxEvent&gt;  ┌────────────┐  JournalStore (RING, 64 B records)
+ *  │ sequencer ├──────────────────────────────────▶│ transactor ├──────────────┬─────────────────────┐
+ *  └───────────┘   single producer, batch publish   └─────┬──────┘              ▼                     ▼
+ *                                                         │ compute index  ┌─────────┐  commit   ┌─────────────┐
+ *                                       LedgerState ◀─────┘                │   wal   ├──index───▶│ snapshotter │
+ *                         (DirectIndex + SlotStore, read by any thread)    └────┬────┘  gates    └──────┬──────┘
+ *                                                                    write+force│ (group commit)        │ snapshot index
+ *                                                                         DIR/wal/*.wal           DIR/snapshots/*.snap
+ * </pre>
+ *
+ * The journal's slots are reused only after both the WAL storer and the snapshotter have read them.
+ */
+final class LedgerPipeline
+{
+    final SubmissionRing submissions;
+    final LedgerState state;
+    final ResultLog results;
+    final ProgressIndex computeIndex;
+    final ProgressIndex commitIndex;
+    final ProgressIndex snapshotIndex;
+    final long firstResultTxId;
+    private final SnapshotterAgent snapshotter;
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile boolean failed;
+
+    LedgerPipeline(final LedgerConfig config, final Recovery.Recovered recovered, final ResultLog results) throws IOException
+    {
+        final RecoveryReport report = recovered.report();
+        final long lastTxId = report.lastTxId();
+        this.state = recovered.state();
+        this.results = results;
+        this.firstResultTxId = report.snapshotTxId() + 1;
+        this.computeIndex = new ProgressIndex(lastTxId);
+        this.commitIndex = new ProgressIndex(lastTxId);
+        this.snapshotIndex = new ProgressIndex(report.snapshotTxId());
+        this.submissions = new SubmissionRing(config.submissionRingSize(), config.laneSize(), lastTxId + 1);
+
+        final RingBuffer<TxEvent> toTransactor = RingBuffer.createSingleProducer(TxEvent::new,
+            config.transactorRingSize(), new YieldingWaitStrategy());
+        final Sequence transactorSequence = new Sequence(-1);
+        toTransactor.addGatingSequences(transactorSequence);
+
+        final JournalStore journal = JournalStore.anonymous("transaction journal", TxJournalDescriptor.LENGTH,
+            config.journalSize(), JournalStore.Mode.RING);
+        final ProgressIndex walConsumed = new ProgressIndex(0);
+        final ProgressIndex snapshotConsumed = new ProgressIndex(0);
+        journal.gate(() -> Math.min(walConsumed.get(), snapshotConsumed.get()));
+
+        final WalWriter writer = new WalWriter(Recovery.walDirectory(config.directory()), config.walSegmentSize(),
+            config.maxBatch(), config.walChannels());
+        final WalReader.ScanResult wal = recovered.wal();
+        if (wal.tailSegment() != null)
+        {
+            if (wal.tailEnd() < 0)
+            {
+                Files.delete(wal.tailSegment()); // its header never became durable: it holds nothing
+            }
+            else
+            {
+                writer.resume(wal.tailSegment(), wal.tailFirstTxId(), wal.tailEnd(), wal.tailDirtyEnd());
+            }
+        }
+
+        this.snapshotter = new SnapshotterAgent(journal.reader(), commitIndex, snapshotIndex, snapshotConsumed,
+            config.maxAccounts() + 1, Recovery.snapshotDirectory(config.directory()), config.snapshotEveryTx(),
+            config.maxBatch(), new WalRetention(Recovery.walDirectory(config.directory()),
+            Recovery.snapshotDirectory(config.directory()), config.retainSnapshots()), lastTxId, report.snapshotTxId());
+        state.forEachAccount(snapshotter::seed);
+
+        // start order = pinning priority: the transactor gets the first free core
+        runners.add(runner(config, new TransactorAgent(toTransactor, transactorSequence, state, journal, results,
+            computeIndex, config.maxBatch())));
+        runners.add(runner(config, new WalStorerAgent(journal.reader(), writer, commitIndex, walConsumed)));
+        runners.add(runner(config, new SequencerAgent(submissions, toTransactor, config.maxBatch())));
+        runners.add(runner(config, snapshotter));
+    }
+
+    private AgentRunner runner(final LedgerConfig config, final io.roda.common.Agent agent)
+    {
+        return new AgentRunner(agent, config.newIdleStrategy(), config.pinning(), this::fail);
+    }
+
+    void start()
+    {
+        for (final AgentRunner runner : runners)
+        {
+            runner.start();
+            while (runner.cpu() == Integer.MIN_VALUE && runner.isAlive())
+            {
+                Thread.onSpinWait(); // let each stage take its core before the next one asks
+            }
+        }
+    }
+
+    private void fail(final Throwable error)
+    {
+        failure.compareAndSet(null, error);
+        failed = true;
+        submissions.close();
+    }
+
+    boolean failed()
+    {
+        return failed;
+    }
+
+    Throwable failure()
+    {
+        return failure.get();
+    }
+
+    /** @return where each stage runs, e.g. {@code transactor: cpu 1}. */
+    List<String> placement()
+    {
+        final List<String> placement = new ArrayList<>();
+        for (final AgentRunner runner : runners)
+        {
+            placement.add(runner.placement());
+        }
+        return placement;
+    }
+
+    ProgressIndex index(final Level level)
+    {
+        switch (level)
+        {
+            case COMPUTED: return computeIndex;
+            case COMMITTED: return commitIndex;
+            case SNAPSHOTTED: return snapshotIndex;
+            default: throw new IllegalArgumentException("unknown level " + level);
+        }
+    }
+
+    /** Asks for a snapshot of everything committed up to {@code txId}. */
+    void requestSnapshot(final long txId)
+    {
+        snapshotter.requestSnapshot(txId);
+    }
+
+    /** Waits (without timeout) until {@code index} reaches {@code txId} or a stage fails. */
+    boolean awaitQuietly(final ProgressIndex index, final long txId)
+    {
+        int idle = 0;
+        while (index.get() < txId)
+        {
+            if (failed)
+            {
+                return false;
+            }
+            idle = Ledger.backOff(idle);
+        }
+        return true;
+    }
+
+    void stop()
+    {
+        for (final AgentRunner runner : runners)
+        {
+            runner.close();
+        }
+        LockSupport.unpark(Thread.currentThread());
+    }
+}

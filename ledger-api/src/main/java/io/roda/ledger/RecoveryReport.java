@@ -1,0 +1,25 @@
+package io.roda.ledger;
+
+import java.util.List;
+
+/**
+ * What recovery found and did.
+ *
+ * @param lastTxId          the last committed transaction recovered.
+ * @param snapshotTxId      the transaction of the snapshot recovery started from (0 when none).
+ * @param snapshotFile      that snapshot's file name, or null.
+ * @param damagedSnapshots  newer snapshots that failed verification and were skipped, with reasons.
+ * @param replayed          WAL transactions replayed after the snapshot.
+ * @param accounts          accounts open after recovery (system account excluded).
+ * @param zeroSum           whether all balances, the system account's included, sum to zero.
+ * @param truncatedBytes    bytes of torn WAL tail cut off.
+ * @param truncation        a description of the cut, or null.
+ * @param walSegments       WAL segment files present.
+ * @param stateHash         an order-independent hash of every balance.
+ * @param nanos             how long recovery took.
+ */
+public record RecoveryReport(long lastTxId, long snapshotTxId, String snapshotFile, List<String> damagedSnapshots,
+    long replayed, long accounts, boolean zeroSum, long truncatedBytes, String truncation, int walSegments,
+    long stateHash, long nanos)
+{
+}

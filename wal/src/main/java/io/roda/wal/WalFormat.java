@@ -1,0 +1,113 @@
+package io.roda.wal;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * Byte layout of the write-ahead log (all integers little-endian); docs/FORMATS.md is the prose twin.
+ *
+ * <pre>
+ * Segment file DIR/wal/{first tx id, 20 digits}.wal, preallocated to the segment size, zero-filled:
+ *   0 magic "RODAWAL1" (8) | 8 version (4) | 12 header CRC32C of bytes 0..12 and 16..64 (4)
+ *  16 first tx id (8) | 24 segment size (8) | 32..64 zero
+ *  64 frame, frame, ... then zeros to the end of the file
+ *
+ * Frame (one group commit):
+ *   0 magic "FRAM" (4) | 4 record count n (4) | 8 first tx id (8)
+ *  16 CRC32C over bytes 0..16, 20..32 and the n records (4) | 20 body length = 32 n (4) | 24 zero (8)
+ *  32 n records of 32 bytes: op type (1) | result (1) | zero (6) | account (8) | to account (8) | amount (8)
+ * </pre>
+ * Transaction ids inside a frame are consecutive from its first tx id; frames follow each other without
+ * gaps in ids. A frame whose magic is 0 marks the end of the segment's data.
+ */
+public final class WalFormat
+{
+    /** Segment header magic, "RODAWAL1". */
+    public static final long SEGMENT_MAGIC = 0x314C415741444F52L;
+    /** Format version. */
+    public static final int VERSION = 1;
+    /** Bytes of the segment header. */
+    public static final int SEGMENT_HEADER_LENGTH = 64;
+    /** Frame magic, "FRAM". */
+    public static final int FRAME_MAGIC = 0x4D415246;
+    /** Bytes of a frame header. */
+    public static final int FRAME_HEADER_LENGTH = 32;
+    /** Bytes of one record. */
+    public static final int RECORD_LENGTH = 32;
+    /** File name suffix of segments. */
+    public static final String SEGMENT_SUFFIX = ".wal";
+
+    static final int FRAME_COUNT_OFFSET = 4;
+    static final int FRAME_FIRST_TX_OFFSET = 8;
+    static final int FRAME_CRC_OFFSET = 16;
+    static final int FRAME_LENGTH_OFFSET = 20;
+
+    /** Record field offsets. */
+    public static final int REC_TYPE = 0;
+    /** Offset of the result code. */
+    public static final int REC_RESULT = 1;
+    /** Offset of the account. */
+    public static final int REC_ACCOUNT = 8;
+    /** Offset of the to account. */
+    public static final int REC_TO_ACCOUNT = 16;
+    /** Offset of the amount. */
+    public static final int REC_AMOUNT = 24;
+
+    private WalFormat()
+    {
+    }
+
+    /** @return the segment file name for a segment whose first transaction is {@code firstTxId}. */
+    public static String segmentName(final long firstTxId)
+    {
+        return String.format("%020d%s", firstTxId, SEGMENT_SUFFIX);
+    }
+
+    /** @return the first tx id encoded in a segment file name, or -1 when it is not a segment name. */
+    public static long parseSegmentName(final String name)
+    {
+        if (name.length() != 20 + SEGMENT_SUFFIX.length() || !name.endsWith(SEGMENT_SUFFIX))
+        {
+            return -1;
+        }
+        for (int i = 0; i < 20; i++)
+        {
+            if (!Character.isDigit(name.charAt(i)))
+            {
+                return -1;
+            }
+        }
+        return Long.parseLong(name.substring(0, 20));
+    }
+
+    static void writeSegmentHeader(final ByteBuffer header, final long firstTxId, final long segmentSize)
+    {
+        header.clear();
+        for (int i = 0; i < SEGMENT_HEADER_LENGTH; i += 8)
+        {
+            header.putLong(i, 0);
+        }
+        header.putLong(0, SEGMENT_MAGIC);
+        header.putInt(8, VERSION);
+        header.putLong(16, firstTxId);
+        header.putLong(24, segmentSize);
+        header.putInt(12, segmentHeaderCrc(header));
+    }
+
+    static int segmentHeaderCrc(final ByteBuffer header)
+    {
+        final CRC32C crc = new CRC32C();
+        crc.update(header.duplicate().position(0).limit(12));
+        crc.update(header.duplicate().position(16).limit(SEGMENT_HEADER_LENGTH));
+        return (int)crc.getValue();
+    }
+
+    /** CRC32C of a frame at {@code offset} of {@code frame}, whose body is {@code bodyLength} bytes. */
+    static int frameCrc(final CRC32C crc, final ByteBuffer frame, final int offset, final int bodyLength)
+    {
+        crc.reset();
+        crc.update(frame.duplicate().limit(offset + FRAME_CRC_OFFSET).position(offset));
+        crc.update(frame.duplicate().limit(offset + FRAME_HEADER_LENGTH + bodyLength).position(offset + FRAME_LENGTH_OFFSET));
+        return (int)crc.getValue();
+    }
+}

@@ -1,0 +1,199 @@
+package io.roda.wal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * Appends frames to WAL segments and forces them. One thread only (the WAL storer). A new segment is
+ * preallocated, its header forced, and the directory forced, before any frame goes into it.
+ *
+ * <p>Usage per group commit: {@link #beginFrame(long)}, {@link #addRecord} for each transaction,
+ * {@link #commitFrame()} (writes and forces). A failed write or force throws and leaves the writer
+ * unusable: the caller must stop the ledger, never retry.
+ */
+public final class WalWriter implements AutoCloseable
+{
+    private final Path directory;
+    private final long segmentSize;
+    private final ByteBuffer frame;
+    private final ByteBuffer zeros = ByteBuffer.allocateDirect(WalFormat.SEGMENT_HEADER_LENGTH);
+    private final CRC32C crc = new CRC32C();
+    private final int maxRecords;
+    private final WalChannelFactory channels;
+    private FileChannel channel;
+    private long segmentFirstTxId;
+    private long position;
+    private int frameRecords;
+    private long frameFirstTxId;
+    private boolean failed;
+
+    /**
+     * @param directory   the wal directory (must exist).
+     * @param segmentSize bytes per segment file.
+     * @param maxRecords  most records per frame.
+     * @param channels    opens segment files (tests inject failing channels).
+     */
+    public WalWriter(final Path directory, final long segmentSize, final int maxRecords, final WalChannelFactory channels)
+    {
+        final long minSize = WalFormat.SEGMENT_HEADER_LENGTH + WalFormat.FRAME_HEADER_LENGTH
+            + (long)maxRecords * WalFormat.RECORD_LENGTH;
+        if (segmentSize < minSize)
+        {
+            throw new IllegalArgumentException("segment size " + segmentSize + " cannot hold one frame of "
+                + maxRecords + " records (" + minSize + " bytes)");
+        }
+        this.directory = directory;
+        this.segmentSize = segmentSize;
+        this.maxRecords = maxRecords;
+        this.channels = channels;
+        this.frame = ByteBuffer.allocateDirect(WalFormat.FRAME_HEADER_LENGTH + maxRecords * WalFormat.RECORD_LENGTH)
+            .order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * Continues an existing segment after recovery.
+     *
+     * @param segment   the segment file to append to.
+     * @param firstTxId its first tx id.
+     * @param end       the offset after its last valid frame; bytes beyond it up to {@code dirtyEnd} are zeroed.
+     * @param dirtyEnd  the end of any torn data recovery cut off.
+     */
+    public void resume(final Path segment, final long firstTxId, final long end, final long dirtyEnd) throws IOException
+    {
+        channel = channels.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        segmentFirstTxId = firstTxId;
+        position = end;
+        if (dirtyEnd > end)
+        {
+            final ByteBuffer zero = ByteBuffer.allocate((int)Math.min(dirtyEnd - end, 1 << 20));
+            long at = end;
+            while (at < dirtyEnd)
+            {
+                zero.clear().limit((int)Math.min(zero.capacity(), dirtyEnd - at));
+                at += channel.write(zero, at);
+            }
+            channel.force(false);
+        }
+    }
+
+    /** @return most records per frame. */
+    public int maxRecords()
+    {
+        return maxRecords;
+    }
+
+    /** Starts a frame whose first transaction is {@code firstTxId}. */
+    public void beginFrame(final long firstTxId)
+    {
+        frameFirstTxId = firstTxId;
+        frameRecords = 0;
+    }
+
+    /** Adds the next transaction's record to the open frame. */
+    public void addRecord(final int type, final int result, final long account, final long toAccount, final long amount)
+    {
+        final int at = WalFormat.FRAME_HEADER_LENGTH + frameRecords * WalFormat.RECORD_LENGTH;
+        frame.putLong(at, 0);
+        frame.put(at + WalFormat.REC_TYPE, (byte)type);
+        frame.put(at + WalFormat.REC_RESULT, (byte)result);
+        frame.putLong(at + WalFormat.REC_ACCOUNT, account);
+        frame.putLong(at + WalFormat.REC_TO_ACCOUNT, toAccount);
+        frame.putLong(at + WalFormat.REC_AMOUNT, amount);
+        frameRecords++;
+    }
+
+    /** @return records in the open frame. */
+    public int frameRecords()
+    {
+        return frameRecords;
+    }
+
+    /**
+     * Writes the open frame and forces it to disk; when this returns, every record in it is durable.
+     *
+     * @throws IOException when a write or force fails; the writer is then unusable.
+     */
+    public void commitFrame() throws IOException
+    {
+        if (failed)
+        {
+            throw new IOException("WAL writer stopped after an earlier failure");
+        }
+        if (frameRecords == 0)
+        {
+            return;
+        }
+        final int bodyLength = frameRecords * WalFormat.RECORD_LENGTH;
+        frame.putInt(0, WalFormat.FRAME_MAGIC);
+        frame.putInt(WalFormat.FRAME_COUNT_OFFSET, frameRecords);
+        frame.putLong(WalFormat.FRAME_FIRST_TX_OFFSET, frameFirstTxId);
+        frame.putInt(WalFormat.FRAME_LENGTH_OFFSET, bodyLength);
+        frame.putLong(24, 0);
+        frame.putInt(WalFormat.FRAME_CRC_OFFSET, WalFormat.frameCrc(crc, frame, 0, bodyLength));
+        final int length = WalFormat.FRAME_HEADER_LENGTH + bodyLength;
+        try
+        {
+            if (channel == null || position + length > segmentSize)
+            {
+                roll(frameFirstTxId);
+            }
+            frame.clear().limit(length);
+            while (frame.hasRemaining())
+            {
+                position += channel.write(frame, position);
+            }
+            channel.force(false);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            failed = true;
+            throw e;
+        }
+        frame.clear();
+        frameRecords = 0;
+    }
+
+    private void roll(final long firstTxId) throws IOException
+    {
+        if (channel != null)
+        {
+            channel.close();
+        }
+        final Path segment = directory.resolve(WalFormat.segmentName(firstTxId));
+        final FileChannel next = channels.open(segment, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
+        channel = next;
+        next.truncate(0);
+        zeros.clear();
+        next.write(zeros, segmentSize - zeros.capacity()); // preallocate: the file has its full length
+        final ByteBuffer header = ByteBuffer.allocate(WalFormat.SEGMENT_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        WalFormat.writeSegmentHeader(header, firstTxId, segmentSize);
+        header.clear();
+        next.write(header, 0);
+        next.force(true);
+        channels.forceDirectory(directory);
+        segmentFirstTxId = firstTxId;
+        position = WalFormat.SEGMENT_HEADER_LENGTH;
+    }
+
+    /** @return the first tx id of the segment being written, or 0 before the first. */
+    public long segmentFirstTxId()
+    {
+        return segmentFirstTxId;
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        if (channel != null)
+        {
+            channel.close();
+            channel = null;
+        }
+    }
+}
