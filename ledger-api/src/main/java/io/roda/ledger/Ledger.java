@@ -54,6 +54,9 @@ public final class Ledger implements AutoCloseable
         this.pipeline = new LedgerPipeline(config, recovered, results);
         this.submissions = pipeline.submissions;
         pipeline.start();
+        System.getLogger(Ledger.class.getName()).log(System.Logger.Level.INFO, "ledger " + config.directory()
+            + " recovered to tx " + recovery.lastTxId() + "; idle " + config.idleStrategy() + "; stages "
+            + pipeline.placement());
     }
 
     /**

@@ -1,0 +1,61 @@
+package io.roda.cli;
+
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+
+import io.roda.ledger.Recovery;
+import io.roda.ledger.RecoveryException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ledger balances --data DIR}: every open account and the system account 0, sorted by id. */
+@Command(name = "balances", mixinStandardHelpOptions = true,
+    description = "Print ACCOUNT,BALANCE for every open account and the system account 0, sorted by account id.")
+final class BalancesCommand implements Callable<Integer>
+{
+    @Option(names = "--data", required = true, description = "Ledger directory.")
+    Path data;
+
+    @Option(names = "--max-accounts", defaultValue = "1048576", description = "Most accounts (default ${DEFAULT-VALUE}).")
+    long maxAccounts;
+
+    @Override
+    public Integer call()
+    {
+        if (!Files.isDirectory(data))
+        {
+            System.err.println("ledger directory " + data + " does not exist");
+            return 2;
+        }
+        final Recovery.Recovered recovered;
+        try
+        {
+            recovered = Recovery.recover(data, maxAccounts, null);
+        }
+        catch (final RecoveryException e)
+        {
+            System.err.println("recovery failed: " + e.getMessage());
+            return 1;
+        }
+        final int n = (int)recovered.state().accountCount() + 1;
+        final long[][] rows = new long[n][];
+        final int[] at = new int[1];
+        recovered.state().forEachAccount((account, balance, lastTx) -> rows[at[0]++] = new long[] {account, balance});
+        Arrays.sort(rows, 0, at[0], (a, b) -> Long.compare(a[0], b[0]));
+        final PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
+        for (int i = 0; i < at[0]; i++)
+        {
+            out.print(rows[i][0]);
+            out.print(',');
+            out.println(rows[i][1]);
+        }
+        out.flush();
+        return 0;
+    }
+}
