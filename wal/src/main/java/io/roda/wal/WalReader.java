@@ -147,6 +147,12 @@ public final class WalReader
                     }
                     throw new WalCorruptionException(file, 0, headerProblem);
                 }
+                final long declared = buffer.getLong(24);
+                if (declared != size)
+                {
+                    throw new WalCorruptionException(file, Math.min(size, declared), "segment is " + size
+                        + " bytes but its header says " + declared + ": the file was truncated or extended");
+                }
                 int offset = WalFormat.SEGMENT_HEADER_LENGTH;
                 int frames = 0;
                 long records = 0;

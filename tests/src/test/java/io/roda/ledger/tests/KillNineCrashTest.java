@@ -1,0 +1,128 @@
+package io.roda.ledger.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.roda.common.Result;
+import io.roda.ledger.Operation;
+import io.roda.ledger.Recovery;
+
+/**
+ * Runs {@code ledger apply} in a child JVM on an endless deterministic workload, kills it with SIGKILL
+ * at a random moment, recovers, and checks: every transaction the child acknowledged as committed
+ * survived with the acknowledged result, and the state equals the reference model after exactly
+ * {@code last_tx_id} operations. Then resumes the workload and repeats.
+ *
+ * <p>Cycles: {@code -Droda.crashCycles} (3 by default; the {@code crash-loop} Maven profile runs 200).
+ */
+class KillNineCrashTest
+{
+    private static final int ACCOUNTS = 500;
+    private static final int CHUNK = 400_000;
+    private static final long MAX_ACCOUNTS = 1 << 20;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void acknowledgedCommitsSurviveKillNine() throws Exception
+    {
+        final int cycles = Integer.getInteger("roda.crashCycles", 3);
+        final Workload workload = new Workload(7, ACCOUNTS);
+        final ReferenceLedger model = new ReferenceLedger(MAX_ACCOUNTS);
+        final List<Result> modelResults = new ArrayList<>();
+        modelResults.add(null); // ids are 1-based
+        final Path data = tmp.resolve("ledger");
+        final SplittableRandom random = new SplittableRandom(cycles);
+        long recovered = 0;
+        long totalAcked = 0;
+        for (int cycle = 0; cycle < cycles; cycle++)
+        {
+            final Path input = tmp.resolve("input.csv");
+            workload.write(input, recovered + 1, recovered + CHUNK);
+            final Process child = Cli.builder("apply", "--data", data.toString(), "--input", input.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            final List<String> acked = java.util.Collections.synchronizedList(new ArrayList<>());
+            final Thread reader = new Thread(() -> readCompleteLines(child.getInputStream(), acked));
+            reader.start();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (acked.isEmpty() && child.isAlive() && System.nanoTime() < deadline)
+            {
+                Thread.sleep(5);
+            }
+            Thread.sleep(random.nextInt(1000)); // kill at a random moment while it applies
+            child.destroyForcibly(); // SIGKILL
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            reader.join();
+
+            final Recovery.Recovered after = Recovery.recover(data, MAX_ACCOUNTS, null);
+            final long last = after.report().lastTxId();
+            assertTrue(last >= recovered, "recovery never goes backwards: " + last + " < " + recovered);
+            while (modelResults.size() <= last)
+            {
+                final Operation op = workload.op(modelResults.size());
+                modelResults.add(model.apply(op.type(), op.account(), op.toAccount(), op.amount()));
+            }
+            for (final String line : new ArrayList<>(acked))
+            {
+                final int comma = line.indexOf(',');
+                final long id = Long.parseLong(line.substring(0, comma));
+                assertTrue(id <= last, "cycle " + cycle + ": tx " + id + " was acknowledged committed but recovery ends at " + last);
+                assertEquals(modelResults.get((int)id).name(), line.substring(comma + 1), "acknowledged result of tx " + id);
+            }
+            final TreeMap<Long, Long> actual = new TreeMap<>();
+            after.state().forEachAccount((account, balance, lastTx) -> actual.put(account, balance));
+            assertEquals(model.balances(), actual, "cycle " + cycle + ": state after " + last + " transactions");
+            assertTrue(after.report().zeroSum());
+            totalAcked += acked.size();
+            recovered = last;
+        }
+        System.out.printf("crash test: %d cycles, %d transactions recovered, %d acknowledged lines checked%n",
+            cycles, recovered, totalAcked);
+        assertTrue(recovered > 2 * ACCOUNTS, "the workload made progress");
+    }
+
+    private static void readCompleteLines(final InputStream in, final List<String> lines)
+    {
+        final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        try
+        {
+            final byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) > 0)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    if (buffer[i] == '\n')
+                    {
+                        lines.add(line.toString(StandardCharsets.US_ASCII));
+                        line.reset();
+                    }
+                    else
+                    {
+                        line.write(buffer[i]);
+                    }
+                }
+            }
+        }
+        catch (final IOException ignored)
+        {
+            // the child was killed
+        }
+        // a last line without its newline was cut by the kill and is not an acknowledgement
+    }
+}
