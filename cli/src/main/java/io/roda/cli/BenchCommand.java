@@ -1,17 +1,442 @@
 package io.roda.cli;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
+import org.HdrHistogram.Histogram;
+
+import io.roda.common.AgentRunner;
+import io.roda.common.Result;
+import io.roda.ledger.Ledger;
+import io.roda.ledger.LedgerConfig;
+import io.roda.ledger.Level;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder replaced by the benchmark harness. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Throughput benchmark (see issue 5).")
+/**
+ * {@code ledger bench}: opens and funds accounts, submits transfers, and counts a transfer only once it
+ * is committed (forced to disk). Per-transfer latency from submit (or, with {@code --rate}, from its
+ * intended send time, correcting coordinated omission) to computed and to committed, in HdrHistograms.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Throughput benchmark: fund accounts, submit transfers, count each once committed to disk.",
+        "Defaults are TigerBeetle's benchmark workload: 10,000 accounts, 10,000,000 uniform transfers."})
 final class BenchCommand implements Callable<Integer>
 {
+    private static final long INITIAL_BALANCE = 1_000_000_000_000L;
+    private static final long MAX_AMOUNT = 1000;
+
+    @Option(names = "--accounts", defaultValue = "10000", description = "Accounts (default ${DEFAULT-VALUE}).")
+    int accounts;
+
+    @Option(names = "--transfers", defaultValue = "10000000", description = "Transfers (default ${DEFAULT-VALUE}).")
+    int transfers;
+
+    @Option(names = "--batch", defaultValue = "0",
+        description = "Submit N transfers, then wait until they are committed before the next N (a client request "
+            + "model like TigerBeetle's batches). 0 (default) streams with back-pressure only.")
+    int batch;
+
+    @Option(names = "--distribution", defaultValue = "uniform", description = "uniform or zipf (default ${DEFAULT-VALUE}).")
+    String distribution;
+
+    @Option(names = "--zipf-exponent", defaultValue = "1.0", description = "Zipf exponent (default ${DEFAULT-VALUE}).")
+    double zipfExponent;
+
+    @Option(names = "--rate", defaultValue = "0",
+        description = "Open-loop offered load in transfers/s; latency is measured from each transfer's intended send "
+            + "time (coordinated omission corrected). 0 (default): as fast as possible.")
+    long rate;
+
+    @Option(names = "--data", description = "Ledger directory (default: a temporary directory in the current "
+        + "directory, removed afterwards). Must not hold a ledger already.")
+    Path data;
+
+    @Option(names = "--keep", description = "Keep the --data directory (e.g. to time `ledger recover` on it).")
+    boolean keep;
+
+    @Option(names = "--json", description = "Write the results as one JSON object to FILE.")
+    Path json;
+
+    @Option(names = "--hgrm", description = "Write latency histograms to PREFIX-compute.hgrm and PREFIX-commit.hgrm.")
+    String hgrm;
+
+    @Option(names = "--idle", defaultValue = "backoff", description = "Stage idle strategy: busy-spin, yield, backoff, sleep (default ${DEFAULT-VALUE}).")
+    String idle;
+
+    @Option(names = "--no-pin", description = "Do not pin stage threads.")
+    boolean noPin;
+
+    @Option(names = "--snapshot-every", defaultValue = "5000000", description = "Committed transactions between snapshots (default ${DEFAULT-VALUE}).")
+    long snapshotEvery;
+
     @Override
-    public Integer call()
+    public Integer call() throws Exception
     {
-        System.err.println("bench is not implemented yet");
-        return 2;
+        final PrintStream log = System.err;
+        if (accounts < 2 || transfers < 1 || batch < 0 || rate < 0)
+        {
+            log.println("need --accounts >= 2, --transfers >= 1, --batch >= 0, --rate >= 0");
+            return 2;
+        }
+        if (!distribution.equals("uniform") && !distribution.equals("zipf"))
+        {
+            log.println("unknown --distribution '" + distribution + "'; expected uniform or zipf");
+            return 2;
+        }
+        final boolean temporary = data == null;
+        final Path dir = temporary ? Files.createTempDirectory(Path.of("").toAbsolutePath(), ".bench-") : data;
+        if (!temporary && Files.isDirectory(dir.resolve("wal")))
+        {
+            log.println("--data " + dir + " already holds a ledger; the benchmark needs a fresh directory");
+            return 2;
+        }
+        try
+        {
+            return run(dir, log);
+        }
+        finally
+        {
+            if (temporary && !keep)
+            {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    private int run(final Path dir, final PrintStream log) throws Exception
+    {
+        final LedgerConfig config = LedgerConfig.builder(dir).maxAccounts(Math.max(accounts, 1 << 10))
+            .idleStrategy(idle).pinning(noPin ? AgentRunner.Pinning.NONE : AgentRunner.Pinning.BEST_EFFORT)
+            .snapshotEveryTx(snapshotEvery).snapshotOnClose(false).resultRetention(Integer.highestOneBit(
+                Math.max(1, transfers + 2 * accounts)) << 1).build();
+        final long[] submitNanos = new long[transfers];
+        final Histogram compute = new Histogram(3_600_000_000_000L, 3);
+        final Histogram commit = new Histogram(3_600_000_000_000L, 3);
+        final int[] from = new int[transfers];
+        final int[] to = new int[transfers];
+        final long[] amounts = new long[transfers];
+        generate(from, to, amounts);
+
+        try (Ledger ledger = Ledger.open(config))
+        {
+            log.printf("roda bench: %,d accounts, %,d transfers, %s, batch %s, rate %s, idle %s%n", accounts, transfers,
+                distribution, batch == 0 ? "streaming" : batch, rate == 0 ? "max" : rate + "/s", idle);
+            log.println("stages: " + String.join(", ", ledger.stagePlacement()) + "; cores: "
+                + Runtime.getRuntime().availableProcessors());
+            long setupLast = 0;
+            for (int a = 1; a <= accounts; a++)
+            {
+                ledger.openAccount(a);
+                setupLast = ledger.deposit(a, INITIAL_BALANCE);
+            }
+            ledger.await(setupLast, Level.COMMITTED, Duration.ofMinutes(5));
+            final long firstId = setupLast + 1;
+            final long lastId = setupLast + transfers;
+
+            final Recorder recorder = new Recorder(ledger, submitNanos, firstId, lastId, compute, commit);
+            final Thread recorderThread = new Thread(recorder, "bench-recorder");
+            final long start = System.nanoTime();
+            recorder.start = start;
+            recorderThread.start();
+            final long period = rate == 0 ? 0 : 1_000_000_000L / rate;
+            final long periodRemainder = rate == 0 ? 0 : 1_000_000_000L % rate;
+            for (int i = 0; i < transfers; i++)
+            {
+                if (period != 0)
+                {
+                    final long intended = start + i * period + (i * periodRemainder) / rate;
+                    long now;
+                    while ((now = System.nanoTime()) < intended)
+                    {
+                        if (intended - now > 50_000)
+                        {
+                            LockSupport.parkNanos(intended - now - 50_000);
+                        }
+                        else
+                        {
+                            Thread.onSpinWait();
+                        }
+                    }
+                    submitNanos[i] = intended;
+                }
+                else
+                {
+                    submitNanos[i] = System.nanoTime();
+                }
+                final long id = ledger.transfer(from[i], to[i], amounts[i]);
+                if (batch > 0 && ((i + 1) % batch == 0 || i == transfers - 1))
+                {
+                    ledger.await(id, Level.COMMITTED, Duration.ofMinutes(5));
+                }
+            }
+            recorderThread.join();
+            final double computeSeconds = (recorder.computedAt - start) / 1e9;
+            final double commitSeconds = (recorder.committedAt - start) / 1e9;
+
+            final String verdict = verify(ledger, firstId, lastId);
+            final long committedTps = (long)(transfers / commitSeconds);
+            final long computedTps = (long)(transfers / computeSeconds);
+            log.printf("%nresult: %,d transfers committed in %.3f s = %,d committed transfers/s (computed: %,d/s)%n",
+                transfers, commitSeconds, committedTps, computedTps);
+            log.printf("compute latency us: p50 %s  p99 %s  p99.9 %s  max %s%n", us(compute, 50), us(compute, 99),
+                us(compute, 99.9), us(compute, 100));
+            log.printf("commit  latency us: p50 %s  p99 %s  p99.9 %s  max %s%n", us(commit, 50), us(commit, 99),
+                us(commit, 99.9), us(commit, 100));
+            log.println("verification: " + verdict);
+            if (json != null)
+            {
+                final Json out = new Json()
+                    .put("transfers", transfers).put("accounts", accounts).put("seconds", commitSeconds)
+                    .put("committed_tps", committedTps).put("computed_tps", computedTps)
+                    .put("commit_latency_us", latency(commit)).put("compute_latency_us", latency(compute))
+                    .put("batch", batch).put("rate", rate).put("distribution", distribution)
+                    .put("coordinated_omission_corrected", rate > 0)
+                    .put("idle_strategy", idle).put("stages", ledger.stagePlacement())
+                    .put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
+                    .put("cores", Runtime.getRuntime().availableProcessors())
+                    .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
+                    .put("wal_bytes_per_transfer", 32).put("verified", verdict.startsWith("ok"));
+                Files.writeString(json, out + "\n");
+            }
+            if (hgrm != null)
+            {
+                writeHgrm(compute, hgrm + "-compute.hgrm");
+                writeHgrm(commit, hgrm + "-commit.hgrm");
+            }
+            if (!verdict.startsWith("ok"))
+            {
+                log.println("BENCHMARK FAILED VERIFICATION");
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    private void generate(final int[] from, final int[] to, final long[] amounts)
+    {
+        final SplittableRandom random = new SplittableRandom(20261123);
+        final double[] cdf = distribution.equals("zipf") ? zipfCdf(accounts, zipfExponent) : null;
+        for (int i = 0; i < from.length; i++)
+        {
+            final int a = pick(random, cdf);
+            int b = pick(random, cdf);
+            while (b == a)
+            {
+                b = 1 + random.nextInt(accounts);
+            }
+            from[i] = a;
+            to[i] = b;
+            amounts[i] = 1 + random.nextLong(MAX_AMOUNT);
+        }
+    }
+
+    private int pick(final SplittableRandom random, final double[] cdf)
+    {
+        if (cdf == null)
+        {
+            return 1 + random.nextInt(accounts);
+        }
+        final double u = random.nextDouble();
+        int lo = 0;
+        int hi = cdf.length - 1;
+        while (lo < hi)
+        {
+            final int mid = (lo + hi) >>> 1;
+            if (cdf[mid] < u)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return 1 + lo;
+    }
+
+    private static double[] zipfCdf(final int n, final double s)
+    {
+        final double[] cdf = new double[n];
+        double sum = 0;
+        for (int k = 1; k <= n; k++)
+        {
+            sum += 1 / Math.pow(k, s);
+            cdf[k - 1] = sum;
+        }
+        for (int k = 0; k < n; k++)
+        {
+            cdf[k] /= sum;
+        }
+        return cdf;
+    }
+
+    /** Checks zero-sum, conservation of the funded total, and that every transfer succeeded. */
+    private String verify(final Ledger ledger, final long firstId, final long lastId)
+    {
+        final long[] sums = new long[3];
+        ledger.forEachAccount((account, balance, lastTx) ->
+        {
+            sums[0] += balance;
+            if (account != 0)
+            {
+                sums[1] += balance;
+                sums[2]++;
+            }
+        });
+        long failed = 0;
+        for (long id = firstId; id <= lastId; id++)
+        {
+            if (ledger.status(id).result() != Result.OK)
+            {
+                failed++;
+            }
+        }
+        final long expectedTotal = INITIAL_BALANCE * accounts;
+        if (sums[0] != 0 || sums[1] != expectedTotal || sums[2] != accounts || failed != 0
+            || ledger.commitIndex() < lastId)
+        {
+            return "FAILED: sum of all balances " + sums[0] + " (expected 0), accounts' total " + sums[1] + " (expected "
+                + expectedTotal + "), accounts " + sums[2] + ", transfers not OK " + failed + ", commit index "
+                + ledger.commitIndex() + " (expected >= " + lastId + ")";
+        }
+        return "ok (zero-sum holds, total " + expectedTotal + " conserved, all " + (lastId - firstId + 1)
+            + " transfers OK and committed)";
+    }
+
+    private static Json latency(final Histogram h)
+    {
+        return new Json().put("p50", h.getValueAtPercentile(50) / 1000.0).put("p99", h.getValueAtPercentile(99) / 1000.0)
+            .put("p999", h.getValueAtPercentile(99.9) / 1000.0).put("max", h.getMaxValue() / 1000.0);
+    }
+
+    private static String us(final Histogram h, final double percentile)
+    {
+        final long nanos = percentile >= 100 ? h.getMaxValue() : h.getValueAtPercentile(percentile);
+        return String.format("%.1f", nanos / 1000.0);
+    }
+
+    private static void writeHgrm(final Histogram h, final String file) throws IOException
+    {
+        try (PrintStream out = new PrintStream(Files.newOutputStream(Path.of(file))))
+        {
+            h.outputPercentileDistribution(out, 1000.0); // microseconds
+        }
+    }
+
+    private static void deleteTree(final Path dir) throws IOException
+    {
+        if (!Files.exists(dir))
+        {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir))
+        {
+            for (final Path p : (Iterable<Path>)walk.sorted(Comparator.reverseOrder())::iterator)
+            {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Records, per transfer, the time from submit to computed and to committed; prints progress each second. */
+    private static final class Recorder implements Runnable
+    {
+        private final Ledger ledger;
+        private final long[] submitNanos;
+        private final long firstId;
+        private final long lastId;
+        private final Histogram compute;
+        private final Histogram commit;
+        volatile long start;
+        long computedAt;
+        long committedAt;
+
+        Recorder(final Ledger ledger, final long[] submitNanos, final long firstId, final long lastId,
+            final Histogram compute, final Histogram commit)
+        {
+            this.ledger = ledger;
+            this.submitNanos = submitNanos;
+            this.firstId = firstId;
+            this.lastId = lastId;
+            this.compute = compute;
+            this.commit = commit;
+        }
+
+        @Override
+        public void run()
+        {
+            long computed = firstId - 1;
+            long committed = firstId - 1;
+            long nextReport = start + 1_000_000_000L;
+            long lastReported = committed;
+            int idle = 0;
+            while (committed < lastId)
+            {
+                // only ids already handed out (their submit time is written before the submit call)
+                final long handedOut = ledger.lastTxId();
+                final long c = Math.min(ledger.computeIndex(), handedOut);
+                final long d = Math.min(ledger.commitIndex(), handedOut);
+                final long now = System.nanoTime();
+                boolean worked = false;
+                for (long id = computed + 1; id <= c; id++)
+                {
+                    compute.recordValue(Math.max(0, now - submitNanos[(int)(id - firstId)]));
+                    worked = true;
+                }
+                if (c > computed)
+                {
+                    computed = c;
+                    if (computed == lastId)
+                    {
+                        computedAt = now;
+                    }
+                }
+                for (long id = committed + 1; id <= d; id++)
+                {
+                    commit.recordValue(Math.max(0, now - submitNanos[(int)(id - firstId)]));
+                    worked = true;
+                }
+                if (d > committed)
+                {
+                    committed = d;
+                    if (committed == lastId)
+                    {
+                        committedAt = now;
+                    }
+                }
+                if (now >= nextReport)
+                {
+                    System.err.printf("  %5.1f s  committed %,12d / %,d  (%,d/s)%n", (now - start) / 1e9,
+                        committed - firstId + 1, lastId - firstId + 1, committed - lastReported);
+                    lastReported = committed;
+                    nextReport += 1_000_000_000L;
+                }
+                if (ledger.failure() != null)
+                {
+                    throw new IllegalStateException("ledger failed", ledger.failure());
+                }
+                if (worked)
+                {
+                    idle = 0;
+                }
+                else if (++idle > 100)
+                {
+                    LockSupport.parkNanos(20_000);
+                }
+                else
+                {
+                    Thread.onSpinWait();
+                }
+            }
+        }
     }
 }
