@@ -26,6 +26,7 @@ public final class AgentRunner implements AutoCloseable
     private final Pinning pinning;
     private final java.util.function.Consumer<Throwable> onFailure;
     private final Thread thread;
+    private final Waker waker;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile int cpu = Integer.MIN_VALUE;
@@ -35,16 +36,19 @@ public final class AgentRunner implements AutoCloseable
      * @param idle    how to wait when idle; owned by this runner.
      * @param pinning whether to try to pin the thread.
      * @param onFailure told, on the agent's thread, when the agent fails and stops.
+     * @param waker     producers of this agent's work wake it through this when it sleeps.
      */
     public AgentRunner(final Agent agent, final IdleStrategy idle, final Pinning pinning,
-        final java.util.function.Consumer<Throwable> onFailure)
+        final java.util.function.Consumer<Throwable> onFailure, final Waker waker)
     {
+        this.waker = waker;
         this.agent = agent;
         this.idle = idle;
         this.pinning = pinning;
         this.onFailure = onFailure;
         this.thread = new Thread(this::run, "roda-" + agent.roleName());
         this.thread.setDaemon(true);
+        waker.bind(thread);
     }
 
     /** Starts the thread; returns at once. */
@@ -67,7 +71,25 @@ public final class AgentRunner implements AutoCloseable
             agent.onStart();
             while (running.get())
             {
-                idle.idle(agent.doWork());
+                int work = agent.doWork();
+                if (work == 0 && idle.willPark())
+                {
+                    waker.sleeping(true);
+                    work = agent.doWork(); // re-check after announcing sleep: no lost wake-up
+                    if (work == 0)
+                    {
+                        idle.idle(0);
+                    }
+                    else
+                    {
+                        idle.reset();
+                    }
+                    waker.sleeping(false);
+                }
+                else
+                {
+                    idle.idle(work);
+                }
             }
         }
         catch (final Throwable t)
@@ -153,6 +175,7 @@ public final class AgentRunner implements AutoCloseable
     public void close()
     {
         running.set(false);
+        waker.sleeping(true);
         java.util.concurrent.locks.LockSupport.unpark(thread);
         boolean interrupted = false;
         while (thread.isAlive())

@@ -18,7 +18,17 @@ public interface IdleStrategy
     void reset();
 
     /**
+     * @return true when the next {@link #idle(int)} of an idle agent will park rather than spin or yield:
+     *     the moment to announce sleep to producers (see {@link Waker}).
+     */
+    default boolean willPark()
+    {
+        return false;
+    }
+
+    /**
      * Parses a strategy name: {@code busy-spin}, {@code yield}, {@code backoff} or {@code sleep}.
+     * {@code backoff} spins long before parking on machines with 8 or more cores, briefly otherwise.
      *
      * @throws IllegalArgumentException naming the value and the allowed names.
      */
@@ -31,9 +41,13 @@ public interface IdleStrategy
             case "yield":
                 return new Yielding();
             case "backoff":
-                return new Backoff(100, 100, 1_000, 100_000);
+                // Spinning only pays when every stage has a core of its own; on a small machine a spinning
+                // stage steals the core its producer needs, and producers wake parked stages anyway.
+                return Runtime.getRuntime().availableProcessors() >= 8
+                    ? new Backoff(20_000, 100, 50_000, 1_000_000)
+                    : new Backoff(20, 2, 50_000, 1_000_000);
             case "sleep":
-                return new Backoff(0, 0, 100_000, 1_000_000);
+                return new Backoff(0, 0, 1_000_000, 1_000_000);
             default:
                 throw new IllegalArgumentException("unknown idle strategy '" + name
                     + "'; expected busy-spin, yield, backoff or sleep");
@@ -77,8 +91,9 @@ public interface IdleStrategy
     }
 
     /**
-     * Spin, then yield, then park with exponentially growing periods: the default, because it wastes
-     * little CPU when stages outnumber cores and still reacts within microseconds under load.
+     * Spin, then yield, then park with exponentially growing periods: the default. Parks are long because
+     * producers wake a parked stage through its {@link Waker}; so it wastes almost no CPU when stages
+     * outnumber cores, and still reacts within microseconds when work arrives.
      */
     final class Backoff implements IdleStrategy
     {
@@ -136,6 +151,12 @@ public interface IdleStrategy
             spins = 0;
             yields = 0;
             parkNanos = minParkNanos;
+        }
+
+        @Override
+        public boolean willPark()
+        {
+            return spins >= maxSpins && yields >= maxYields;
         }
     }
 }

@@ -38,6 +38,7 @@ public final class Ledger implements AutoCloseable
     private final RecoveryReport recovery;
     private final LedgerPipeline pipeline;
     private final SubmissionRing submissions;
+    private final io.roda.common.Waker sequencer;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private volatile boolean closed;
@@ -53,6 +54,7 @@ public final class Ledger implements AutoCloseable
         this.recovery = recovered.report();
         this.pipeline = new LedgerPipeline(config, recovered, results);
         this.submissions = pipeline.submissions;
+        this.sequencer = pipeline.sequencerWaker;
         pipeline.start();
         System.getLogger(Ledger.class.getName()).log(System.Logger.Level.INFO, "ledger " + config.directory()
             + " recovered to tx " + recovery.lastTxId() + "; idle " + config.idleStrategy() + "; stages "
@@ -198,6 +200,7 @@ public final class Ledger implements AutoCloseable
             checkFailed();
             throw new LedgerClosedException("ledger in " + config.directory() + " is closed");
         }
+        sequencer.wakeAfterFence(); // the publishing CAS was a full fence
         return id;
     }
 

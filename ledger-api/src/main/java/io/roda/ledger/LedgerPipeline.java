@@ -15,6 +15,7 @@ import io.roda.common.AgentRunner;
 import io.roda.common.ProgressIndex;
 import io.roda.common.TxEvent;
 import io.roda.common.TxJournalDescriptor;
+import io.roda.common.Waker;
 import io.roda.sequencer.SequencerAgent;
 import io.roda.sequencer.SubmissionRing;
 import io.roda.snapshotter.SnapshotterAgent;
@@ -55,6 +56,10 @@ final class LedgerPipeline
     final ProgressIndex snapshotIndex;
     final long firstResultTxId;
     private final SnapshotterAgent snapshotter;
+    final Waker sequencerWaker = new Waker();
+    private final Waker transactorWaker = new Waker();
+    private final Waker walWaker = new Waker();
+    private final Waker snapshotterWaker = new Waker();
     private final List<AgentRunner> runners = new ArrayList<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean failed;
@@ -105,15 +110,17 @@ final class LedgerPipeline
 
         // start order = pinning priority: the transactor gets the first free core
         runners.add(runner(config, new TransactorAgent(toTransactor, transactorSequence, state, journal, results,
-            computeIndex, config.maxBatch())));
-        runners.add(runner(config, new WalStorerAgent(journal.reader(), writer, commitIndex, walConsumed)));
-        runners.add(runner(config, new SequencerAgent(submissions, toTransactor, config.maxBatch())));
-        runners.add(runner(config, snapshotter));
+            computeIndex, config.maxBatch(), walWaker), transactorWaker));
+        runners.add(runner(config, new WalStorerAgent(journal.reader(), writer, commitIndex, walConsumed,
+            snapshotterWaker, config.walForceIntervalMicros() * 1000), walWaker));
+        runners.add(runner(config, new SequencerAgent(submissions, toTransactor, config.maxBatch(), transactorWaker),
+            sequencerWaker));
+        runners.add(runner(config, snapshotter, snapshotterWaker));
     }
 
-    private AgentRunner runner(final LedgerConfig config, final io.roda.common.Agent agent)
+    private AgentRunner runner(final LedgerConfig config, final io.roda.common.Agent agent, final Waker waker)
     {
-        return new AgentRunner(agent, config.newIdleStrategy(), config.pinning(), this::fail);
+        return new AgentRunner(agent, config.newIdleStrategy(), config.pinning(), this::fail, waker);
     }
 
     void start()
@@ -171,6 +178,7 @@ final class LedgerPipeline
     void requestSnapshot(final long txId)
     {
         snapshotter.requestSnapshot(txId);
+        snapshotterWaker.wake();
     }
 
     /** Waits (without timeout) until {@code index} reaches {@code txId} or a stage fails. */

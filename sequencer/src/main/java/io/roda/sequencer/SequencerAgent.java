@@ -15,15 +15,19 @@ public final class SequencerAgent implements Agent, SubmissionRing.Sink
     private final SubmissionRing submissions;
     private final RingBuffer<TxEvent> toTransactor;
     private final int maxBatch;
+    private final io.roda.common.Waker transactor;
     private long claimed;
 
     /**
      * @param submissions  the ingestion ring.
      * @param toTransactor the ring to the transactor; this agent is its only producer.
      * @param maxBatch     most operations moved per {@link #doWork()}.
+     * @param transactor   woken after each publish.
      */
-    public SequencerAgent(final SubmissionRing submissions, final RingBuffer<TxEvent> toTransactor, final int maxBatch)
+    public SequencerAgent(final SubmissionRing submissions, final RingBuffer<TxEvent> toTransactor, final int maxBatch,
+        final io.roda.common.Waker transactor)
     {
+        this.transactor = transactor;
         this.submissions = submissions;
         this.toTransactor = toTransactor;
         this.maxBatch = maxBatch;
@@ -48,6 +52,7 @@ public final class SequencerAgent implements Agent, SubmissionRing.Sink
         if (moved > 0)
         {
             toTransactor.publish(first, first + moved - 1);
+            transactor.wake();
         }
         return moved;
     }

@@ -28,6 +28,7 @@ public final class TransactorAgent implements Agent
     private final ResultLog results;
     private final ProgressIndex computeIndex;
     private final int maxBatch;
+    private final io.roda.common.Waker wal;
 
     /**
      * @param fromSequencer the ring from the sequencer.
@@ -37,10 +38,13 @@ public final class TransactorAgent implements Agent
      * @param results       results for status queries.
      * @param computeIndex  advanced after each batch.
      * @param maxBatch      most operations applied per {@link #doWork()}.
+     * @param wal           woken after each journal publish.
      */
     public TransactorAgent(final RingBuffer<TxEvent> fromSequencer, final Sequence consumed, final LedgerState state,
-        final JournalStore journal, final ResultLog results, final ProgressIndex computeIndex, final int maxBatch)
+        final JournalStore journal, final ResultLog results, final ProgressIndex computeIndex, final int maxBatch,
+        final io.roda.common.Waker wal)
     {
+        this.wal = wal;
         this.fromSequencer = fromSequencer;
         this.consumed = consumed;
         this.state = state;
@@ -92,6 +96,7 @@ public final class TransactorAgent implements Agent
             journal.publish();
             computeIndex.set(txId);
             consumed.set(sequence - 1);
+            wal.wake();
         }
         return applied;
     }
