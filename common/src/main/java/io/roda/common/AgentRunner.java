@@ -48,7 +48,7 @@ public final class AgentRunner implements AutoCloseable
         this.onFailure = onFailure;
         this.thread = new Thread(this::run, "roda-" + agent.roleName());
         this.thread.setDaemon(true);
-        waker.bind(thread);
+        waker.bind(thread, idle.mayPark());
     }
 
     /** Starts the thread; returns at once. */

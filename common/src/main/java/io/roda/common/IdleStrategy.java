@@ -26,6 +26,12 @@ public interface IdleStrategy
         return false;
     }
 
+    /** @return whether this strategy ever parks; producers need not wake a consumer that never does. */
+    default boolean mayPark()
+    {
+        return true;
+    }
+
     /**
      * Parses a strategy name: {@code busy-spin}, {@code yield}, {@code backoff} or {@code sleep}.
      * {@code backoff} spins long before parking on machines with 8 or more cores, briefly otherwise.
@@ -58,6 +64,12 @@ public interface IdleStrategy
     final class BusySpin implements IdleStrategy
     {
         @Override
+        public boolean mayPark()
+        {
+            return false;
+        }
+
+        @Override
         public void idle(final int workCount)
         {
             if (workCount <= 0)
@@ -75,6 +87,12 @@ public interface IdleStrategy
     /** Yields the core on every idle turn. */
     final class Yielding implements IdleStrategy
     {
+        @Override
+        public boolean mayPark()
+        {
+            return false;
+        }
+
         @Override
         public void idle(final int workCount)
         {

@@ -14,15 +14,19 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Waker
 {
-    /** A waker that never wakes anyone, for agents run without a downstream. */
-    public static final Waker NONE = new Waker();
-
     private volatile Thread thread;
     private volatile boolean sleeping;
+    private boolean consumerParks = true;
 
-    void bind(final Thread thread)
+    /**
+     * @param thread the consumer's thread.
+     * @param parks  false when the consumer's idle strategy never parks (busy spin, yield): producers then
+     *               skip the fence and the check entirely. Set before the consumer and producers start.
+     */
+    void bind(final Thread thread, final boolean parks)
     {
         this.thread = thread;
+        this.consumerParks = parks;
     }
 
     void sleeping(final boolean value)
@@ -33,14 +37,17 @@ public final class Waker
     /** Producer: call after publishing with a release store; fences, then unparks a sleeping consumer. */
     public void wake()
     {
-        VarHandle.fullFence();
-        wakeAfterFence();
+        if (consumerParks)
+        {
+            VarHandle.fullFence();
+            wakeAfterFence();
+        }
     }
 
     /** Producer: call after publishing with a full fence already (e.g. a successful CAS). */
     public void wakeAfterFence()
     {
-        if (sleeping)
+        if (consumerParks && sleeping)
         {
             final Thread t = thread;
             if (t != null)

@@ -289,6 +289,7 @@ public final class SubmissionRing
         volatile Thread owner;
         volatile boolean busy;
         private long tail;          // owner thread only
+        private long headCache;     // owner thread only: last head seen, so the consumer's line is rarely read
         private volatile long head; // freed by the consumer
 
         Lane(final int id, final int capacity, final Thread owner)
@@ -303,8 +304,13 @@ public final class SubmissionRing
             final SubmissionRing ring)
         {
             int idle = 0;
-            while (tail - (long)HEAD.getAcquire(this) > laneMask)
+            while (tail - headCache > laneMask)
             {
+                headCache = (long)HEAD.getAcquire(this);
+                if (tail - headCache <= laneMask)
+                {
+                    break;
+                }
                 if (ring.closed)
                 {
                     return -1;
