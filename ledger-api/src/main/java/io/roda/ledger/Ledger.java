@@ -269,8 +269,15 @@ public final class Ledger implements AutoCloseable
     public TransactionStatus status(final long txId)
     {
         checkKnownId(txId);
+        // read the later stages first: each index only ever trails the one before it, so a transaction
+        // seen as snapshotted or committed here is certainly computed, and its result is written
+        final long snapshotted = pipeline.snapshotIndex.get();
+        final long committed = pipeline.commitIndex.get();
         final long computed = pipeline.computeIndex.get();
-        if (txId > computed)
+        final TxState state = txId <= snapshotted ? TxState.SNAPSHOTTED
+            : txId <= committed ? TxState.COMMITTED
+            : txId <= computed ? TxState.COMPUTED : TxState.PENDING;
+        if (state == TxState.PENDING)
         {
             return new TransactionStatus(txId, TxState.PENDING, null);
         }
@@ -280,8 +287,6 @@ public final class Ledger implements AutoCloseable
             final int code = pipeline.results.get(txId);
             result = code < 0 ? null : RESULTS[code];
         }
-        final TxState state = txId <= pipeline.snapshotIndex.get() ? TxState.SNAPSHOTTED
-            : txId <= pipeline.commitIndex.get() ? TxState.COMMITTED : TxState.COMPUTED;
         return new TransactionStatus(txId, state, result);
     }
 

@@ -93,8 +93,10 @@ public final class TransactorAgent implements Agent
         final int applied = (int)(sequence - next);
         if (applied > 0)
         {
-            journal.publish();
+            // compute first: the WAL may commit these records the instant they are published, and the
+            // commit index must never run ahead of the compute index
             computeIndex.set(txId);
+            journal.publish();
             consumed.set(sequence - 1);
             wal.wake();
         }
