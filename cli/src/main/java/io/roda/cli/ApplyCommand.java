@@ -12,12 +12,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import io.roda.common.Result;
 import io.roda.ledger.Ledger;
 import io.roda.ledger.LedgerConfig;
 import io.roda.ledger.LedgerException;
+import io.roda.ledger.Level;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -198,11 +200,15 @@ final class ApplyCommand implements Callable<Integer>
                 {
                     break;
                 }
-                if (ledger.failure() != null)
+                try
                 {
-                    throw new LedgerException("a stage failed: " + ledger.failure(), ledger.failure());
+                    ledger.await(id, Level.COMMITTED, Duration.ofSeconds(1)); // throws if the ledger failed
                 }
-                idle = backOff(idle);
+                catch (final InterruptedException e)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new LedgerException("interrupted waiting for transaction " + id + " to commit", e);
+                }
                 continue;
             }
             final Result result = ledger.status(id).result();
@@ -222,19 +228,6 @@ final class ApplyCommand implements Callable<Integer>
             out.flush();
         }
         return next;
-    }
-
-    private static int backOff(final int idle)
-    {
-        if (idle < 100)
-        {
-            Thread.onSpinWait();
-        }
-        else
-        {
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000);
-        }
-        return idle + 1;
     }
 
     private static int writeLong(final byte[] dst, final int offset, final long value)

@@ -4,39 +4,33 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 import io.roda.ledger.Recovery;
 import io.roda.ledger.RecoveryException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code ledger balances --data DIR}: every open account and the system account 0, sorted by id. */
 @Command(name = "balances", mixinStandardHelpOptions = true,
     description = "Print ACCOUNT,BALANCE for every open account and the system account 0, sorted by account id.")
 final class BalancesCommand implements Callable<Integer>
 {
-    @Option(names = "--data", required = true, description = "Ledger directory.")
-    Path data;
-
-    @Option(names = "--max-accounts", defaultValue = "1048576", description = "Most accounts (default ${DEFAULT-VALUE}).")
-    long maxAccounts;
+    @Mixin
+    DataDirectory data;
 
     @Override
     public Integer call()
     {
-        if (!Files.isDirectory(data))
+        if (!data.exists())
         {
-            System.err.println("ledger directory " + data + " does not exist");
             return 2;
         }
         final Recovery.Recovered recovered;
         try
         {
-            recovered = Recovery.recover(data, maxAccounts, null);
+            recovered = Recovery.recover(data.path, data.maxAccounts, null);
         }
         catch (final RecoveryException e)
         {

@@ -411,6 +411,16 @@ final class BenchCommand implements Callable<Integer>
             this.commit = commit;
         }
 
+        /** Records, for every id after {@code done} up to {@code reached}, its latency at {@code now}. */
+        private long record(final Histogram histogram, final long done, final long reached, final long now)
+        {
+            for (long id = done + 1; id <= reached; id++)
+            {
+                histogram.recordValue(Math.max(0, now - submitNanos[(int)(id - firstId)]));
+            }
+            return Math.max(done, reached);
+        }
+
         @Override
         public void run()
         {
@@ -427,32 +437,16 @@ final class BenchCommand implements Callable<Integer>
                 final long c = ledger.computeIndex();
                 final long d = ledger.commitIndex();
                 final long now = System.nanoTime();
-                boolean worked = false;
-                for (long id = computed + 1; id <= c; id++)
+                final boolean worked = c > computed || d > committed;
+                computed = record(compute, computed, c, now);
+                if (computed == lastId && computedAt == 0)
                 {
-                    compute.recordValue(Math.max(0, now - submitNanos[(int)(id - firstId)]));
-                    worked = true;
+                    computedAt = now;
                 }
-                if (c > computed)
+                committed = record(commit, committed, d, now);
+                if (committed == lastId && committedAt == 0)
                 {
-                    computed = c;
-                    if (computed == lastId)
-                    {
-                        computedAt = now;
-                    }
-                }
-                for (long id = committed + 1; id <= d; id++)
-                {
-                    commit.recordValue(Math.max(0, now - submitNanos[(int)(id - firstId)]));
-                    worked = true;
-                }
-                if (d > committed)
-                {
-                    committed = d;
-                    if (committed == lastId)
-                    {
-                        committedAt = now;
-                    }
+                    committedAt = now;
                 }
                 if (now >= nextReport)
                 {

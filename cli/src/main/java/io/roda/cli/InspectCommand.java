@@ -13,6 +13,7 @@ import io.roda.snapshotter.SnapshotFiles;
 import io.roda.wal.WalCorruptionException;
 import io.roda.wal.WalReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ledger inspect --data DIR}: the segments, snapshots and records, for a person. */
@@ -20,8 +21,8 @@ import picocli.CommandLine.Option;
     description = "Show the WAL segments, snapshots and the last records of a ledger directory, with a summary.")
 final class InspectCommand implements Callable<Integer>
 {
-    @Option(names = "--data", required = true, description = "Ledger directory.")
-    Path data;
+    @Mixin
+    DataDirectory directory;
 
     @Option(names = "--records", defaultValue = "10", description = "How many of the last WAL records to show (default ${DEFAULT-VALUE}).")
     int records;
@@ -29,11 +30,11 @@ final class InspectCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException
     {
-        if (!Files.isDirectory(data))
+        if (!directory.exists())
         {
-            System.err.println("ledger directory " + data + " does not exist");
             return 2;
         }
+        final Path data = directory.path;
         int status = 0;
         System.out.println("Snapshots in " + Recovery.snapshotDirectory(data) + ":");
         for (final Path file : SnapshotFiles.list(Recovery.snapshotDirectory(data)))

@@ -1,14 +1,12 @@
 package io.roda.cli;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import io.roda.ledger.Recovery;
 import io.roda.ledger.RecoveryException;
 import io.roda.ledger.RecoveryReport;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code ledger recover --data DIR}: replays snapshot + WAL, verifies, prints one JSON object. Read-only:
@@ -19,24 +17,20 @@ import picocli.CommandLine.Option;
         "last_tx_id, snapshot_tx_id, accounts, zero_sum, truncated_bytes, ... Exit 0 when the data verifies."})
 final class RecoverCommand implements Callable<Integer>
 {
-    @Option(names = "--data", required = true, description = "Ledger directory.")
-    Path data;
-
-    @Option(names = "--max-accounts", defaultValue = "1048576", description = "Most accounts (default ${DEFAULT-VALUE}).")
-    long maxAccounts;
+    @Mixin
+    DataDirectory data;
 
     @Override
     public Integer call()
     {
-        if (!Files.isDirectory(data))
+        if (!data.exists())
         {
-            System.err.println("ledger directory " + data + " does not exist");
-            System.out.println(new Json().put("ok", false).put("error", "directory " + data + " does not exist"));
+            System.out.println(new Json().put("ok", false).put("error", "directory " + data.path + " does not exist"));
             return 2;
         }
         try
         {
-            final RecoveryReport r = Recovery.recover(data, maxAccounts, null).report();
+            final RecoveryReport r = Recovery.recover(data.path, data.maxAccounts, null).report();
             final double seconds = r.nanos() / 1e9;
             System.out.println(new Json()
                 .put("ok", true)
