@@ -95,9 +95,11 @@ final class BenchCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final PrintStream log = System.err;
-        if (accounts < 2 || transfers < 1 || batch < 0 || rate < 0)
+        if (accounts < 2 || accounts > (1 << 28) || transfers < 1 || transfers > 500_000_000 || batch < 0 || rate < 0
+            || warmup < 0)
         {
-            log.println("need --accounts >= 2, --transfers >= 1, --batch >= 0, --rate >= 0");
+            log.println("need 2 <= --accounts <= 268435456, 1 <= --transfers <= 500000000, --batch >= 0, --rate >= 0, "
+                + "--warmup >= 0");
             return 2;
         }
         if (!distribution.equals("uniform") && !distribution.equals("zipf"))
@@ -127,10 +129,29 @@ final class BenchCommand implements Callable<Integer>
 
     private int run(final Path dir, final PrintStream log) throws Exception
     {
-        final LedgerConfig config = LedgerConfig.builder(dir).maxAccounts(Math.max(accounts, 1 << 10))
+        final LedgerConfig config;
+        try
+        {
+            config = config(dir);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            log.println(e.getMessage());
+            return 2;
+        }
+        return run(config, log);
+    }
+
+    private LedgerConfig config(final Path dir)
+    {
+        return LedgerConfig.builder(dir).maxAccounts(Math.max(accounts, 1 << 10))
             .idleStrategy(idle).journalSize(journalSize).walForceIntervalMicros(forceIntervalMicros).pinning(noPin ? AgentRunner.Pinning.NONE : AgentRunner.Pinning.BEST_EFFORT)
             .snapshotEveryTx(snapshotEvery).snapshotOnClose(false).resultRetention(Integer.highestOneBit(
                 Math.max(1, transfers + 2 * accounts)) << 1).build();
+    }
+
+    private int run(final LedgerConfig config, final PrintStream log) throws Exception
+    {
         final long[] submitNanos = new long[transfers];
         final Histogram compute = new Histogram(3_600_000_000_000L, 3);
         final Histogram commit = new Histogram(3_600_000_000_000L, 3);

@@ -106,7 +106,7 @@ public final class Ledger implements AutoCloseable
         catch (final IOException e)
         {
             closeQuietly(channel);
-            throw new LedgerException("cannot open ledger in " + dir + ": " + e.getMessage(), e);
+            throw new LedgerException("cannot open ledger in " + dir + ": " + e, e);
         }
         catch (final RuntimeException e)
         {
@@ -210,6 +210,7 @@ public final class Ledger implements AutoCloseable
      * @return true when it did, false on timeout.
      * @throws IllegalArgumentException when {@code txId} was never handed out or the timeout is negative.
      * @throws LedgerFailedException    when a stage failed before the level was reached.
+     * @throws LedgerClosedException    when the ledger is closed before the level was reached.
      * @throws InterruptedException     when the waiting thread is interrupted.
      */
     public boolean await(final long txId, final Level level, final Duration timeout) throws InterruptedException
@@ -227,6 +228,7 @@ public final class Ledger implements AutoCloseable
         while (index.get() < txId)
         {
             checkFailed();
+            checkOpen(); // a closed ledger's stages have stopped: the level will never be reached
             if (Thread.interrupted())
             {
                 throw new InterruptedException("interrupted waiting for tx " + txId + " to be " + level);

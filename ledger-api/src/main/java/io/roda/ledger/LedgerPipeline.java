@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
@@ -202,6 +201,5 @@ final class LedgerPipeline
         {
             runner.close();
         }
-        LockSupport.unpark(Thread.currentThread());
     }
 }

@@ -72,21 +72,6 @@ public final class SlotStore
         return capacity;
     }
 
-    /** Owner only: forgets every slot, zeroing them. */
-    public void clear()
-    {
-        for (int i = 0; i < allocated; i++)
-        {
-            beginWrite(i);
-            for (int f = 0; f < fields; f++)
-            {
-                putLong(i, f, 0);
-            }
-            endWrite(i);
-        }
-        allocated = 0;
-    }
-
     /** Owner only: marks {@code slot} as being written; readers retry until {@link #endWrite}. */
     public void beginWrite(final int slot)
     {

@@ -27,6 +27,7 @@ public final class WalWriter implements AutoCloseable
     private final WalChannelFactory channels;
     private FileChannel channel;
     private long segmentFirstTxId;
+    private long currentSegmentSize;
     private long position;
     private int frameRecords;
     private long frameFirstTxId;
@@ -68,6 +69,13 @@ public final class WalWriter implements AutoCloseable
         channel = channels.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE);
         segmentFirstTxId = firstTxId;
         position = end;
+        // the segment keeps the size its header declares, even if the configured size has changed since
+        final ByteBuffer declared = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        while (declared.hasRemaining() && channel.read(declared, 24 + declared.position()) > 0)
+        {
+            // read the 8 bytes at offset 24
+        }
+        currentSegmentSize = declared.getLong(0);
         if (dirtyEnd > end)
         {
             final ByteBuffer zero = ByteBuffer.allocate((int)Math.min(dirtyEnd - end, 1 << 20));
@@ -138,7 +146,7 @@ public final class WalWriter implements AutoCloseable
         final int length = WalFormat.FRAME_HEADER_LENGTH + bodyLength;
         try
         {
-            if (channel == null || position + length > segmentSize)
+            if (channel == null || position + length > currentSegmentSize)
             {
                 roll(frameFirstTxId);
             }
@@ -178,6 +186,7 @@ public final class WalWriter implements AutoCloseable
         next.force(true);
         channels.forceDirectory(directory);
         segmentFirstTxId = firstTxId;
+        currentSegmentSize = segmentSize;
         position = WalFormat.SEGMENT_HEADER_LENGTH;
     }
 

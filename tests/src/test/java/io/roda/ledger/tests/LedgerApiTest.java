@@ -100,4 +100,29 @@ class LedgerApiTest
             assertEquals(Result.ACCOUNT_EXISTS, ledger.status(again).result());
         }
     }
+
+    @Test
+    void reopeningWithAnotherSegmentSizeKeepsTheWalValid() throws Exception
+    {
+        final LedgerConfig small = LedgerConfig.builder(dir).walSegmentSize(8 * 1024).maxBatch(64).build();
+        try (Ledger ledger = Ledger.open(small))
+        {
+            ledger.openAccount(1);
+            ledger.deposit(1, 5);
+        }
+        final LedgerConfig large = LedgerConfig.builder(dir).walSegmentSize(1 << 20).maxBatch(64).build();
+        long last = 0;
+        try (Ledger ledger = Ledger.open(large))
+        {
+            for (int i = 0; i < 2_000; i++) // 64 KiB of records: far past the first segment's 8 KiB
+            {
+                last = ledger.deposit(1, 1);
+            }
+        }
+        try (Ledger reopened = Ledger.open(small))
+        {
+            assertEquals(last, reopened.recoveryReport().lastTxId());
+            assertEquals(2_005, reopened.balance(1).orElseThrow().balance());
+        }
+    }
 }
