@@ -2,6 +2,8 @@ package io.roda.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +41,10 @@ final class BenchCommand implements Callable<Integer>
 
     @Option(names = "--transfers", defaultValue = "10000000", description = "Transfers (default ${DEFAULT-VALUE}).")
     int transfers;
+
+    @Option(names = "--threads", defaultValue = "1",
+        description = "Submitting threads (default ${DEFAULT-VALUE}); more than one only in streaming mode (no --rate, no --batch).")
+    int threads;
 
     @Option(names = "--warmup", defaultValue = "500000",
         description = "Unmeasured transfers run at full speed first, so the JIT has compiled the hot paths "
@@ -96,10 +102,10 @@ final class BenchCommand implements Callable<Integer>
     {
         final PrintStream log = System.err;
         if (accounts < 2 || accounts > (1 << 28) || transfers < 1 || transfers > 500_000_000 || batch < 0 || rate < 0
-            || warmup < 0)
+            || warmup < 0 || threads < 1 || threads > 256 || (threads > 1 && (rate > 0 || batch > 0)))
         {
             log.println("need 2 <= --accounts <= 268435456, 1 <= --transfers <= 500000000, --batch >= 0, --rate >= 0, "
-                + "--warmup >= 0");
+                + "--warmup >= 0, 1 <= --threads <= 256, and --threads > 1 only without --rate and --batch");
             return 2;
         }
         if (!distribution.equals("uniform") && !distribution.equals("zipf"))
@@ -163,8 +169,9 @@ final class BenchCommand implements Callable<Integer>
 
         try (Ledger ledger = Ledger.open(config))
         {
-            log.printf("roda bench: %,d accounts, %,d transfers, %s, batch %s, rate %s, idle %s%n", accounts, transfers,
-                distribution, batch == 0 ? "streaming" : batch, rate == 0 ? "max" : rate + "/s", idle);
+            log.printf("roda bench: %,d accounts, %,d transfers, %s, batch %s, rate %s, idle %s, %d submitting thread(s)%n",
+                accounts, transfers, distribution, batch == 0 ? "streaming" : batch, rate == 0 ? "max" : rate + "/s", idle,
+                threads);
             log.println("stages: " + String.join(", ", ledger.stagePlacement()) + "; cores: "
                 + Runtime.getRuntime().availableProcessors());
             long setupLast = 0;
@@ -192,11 +199,24 @@ final class BenchCommand implements Callable<Integer>
             final long start = System.nanoTime();
             recorder.start = start;
             recorderThread.start();
+            final Thread[] submitters = new Thread[threads - 1];
+            for (int t = 1; t < threads; t++)
+            {
+                final int me = t;
+                submitters[t - 1] = new Thread(() -> submitShare(ledger, me, from, to, amounts, submitNanos, start, firstId),
+                    "bench-submitter-" + t);
+                submitters[t - 1].start();
+            }
             final boolean spinPacing = Runtime.getRuntime().availableProcessors() >= 8;
             final long period = rate == 0 ? 0 : 1_000_000_000L / rate;
             final long periodRemainder = rate == 0 ? 0 : 1_000_000_000L % rate;
             for (int i = 0; i < transfers; i++)
             {
+                if (threads > 1)
+                {
+                    submitShare(ledger, 0, from, to, amounts, submitNanos, start, firstId);
+                    break;
+                }
                 if (period != 0)
                 {
                     // open loop: sleep until the transfer is due, then send everything due in one burst;
@@ -217,18 +237,22 @@ final class BenchCommand implements Callable<Integer>
                         }
                         now = System.nanoTime();
                     }
-                    submitNanos[i] = intended;
+                    submitNanos[i] = intended - start + 1;
                     sendLag.recordValue(now - intended);
                 }
                 else
                 {
-                    submitNanos[i] = System.nanoTime();
+                    submitNanos[i] = System.nanoTime() - start + 1;
                 }
                 final long id = ledger.transfer(from[i], to[i], amounts[i]);
                 if (batch > 0 && ((i + 1) % batch == 0 || i == transfers - 1))
                 {
                     ledger.await(id, Level.COMMITTED, Duration.ofMinutes(5));
                 }
+            }
+            for (final Thread submitter : submitters)
+            {
+                submitter.join();
             }
             recorderThread.join();
             final double computeSeconds = (recorder.computedAt - start) / 1e9;
@@ -255,7 +279,7 @@ final class BenchCommand implements Callable<Integer>
                     .put("transfers", transfers).put("accounts", accounts).put("seconds", commitSeconds)
                     .put("committed_tps", committedTps).put("computed_tps", computedTps)
                     .put("commit_latency_us", latency(commit)).put("compute_latency_us", latency(compute))
-                    .put("warmup_transfers", warmup).put("batch", batch).put("rate", rate).put("distribution", distribution)
+                    .put("warmup_transfers", warmup).put("submitting_threads", threads).put("batch", batch).put("rate", rate).put("distribution", distribution)
                     .put("coordinated_omission_corrected", rate > 0)
                     .put("send_lag_us", rate > 0 ? latency(sendLag) : null)
                     .put("idle_strategy", idle).put("wal_force_interval_us", forceIntervalMicros)
@@ -278,6 +302,23 @@ final class BenchCommand implements Callable<Integer>
             }
         }
         return 0;
+    }
+
+    private static final VarHandle NANOS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    /**
+     * With several submitting threads ids interleave, so each thread records its submit time under the id
+     * it got, after the submit, with a release store; the recorder waits for it with an acquire load.
+     */
+    private void submitShare(final Ledger ledger, final int me, final int[] from, final int[] to, final long[] amounts,
+        final long[] submitNanos, final long start, final long firstId)
+    {
+        for (int i = me; i < transfers; i += threads)
+        {
+            final long t0 = System.nanoTime();
+            final long id = ledger.transfer(from[i], to[i], amounts[i]);
+            NANOS.setRelease(submitNanos, (int)(id - firstId), t0 - start + 1);
+        }
     }
 
     private void generate(final int[] from, final int[] to, final long[] amounts)
@@ -437,7 +478,12 @@ final class BenchCommand implements Callable<Integer>
         {
             for (long id = done + 1; id <= reached; id++)
             {
-                histogram.recordValue(Math.max(0, now - submitNanos[(int)(id - firstId)]));
+                long submitted;
+                while ((submitted = (long)NANOS.getAcquire(submitNanos, (int)(id - firstId))) == 0)
+                {
+                    Thread.onSpinWait(); // computed before its submitter stored the time: a few ns away
+                }
+                histogram.recordValue(Math.max(0, now - (start + submitted - 1)));
             }
             return Math.max(done, reached);
         }
