@@ -95,10 +95,10 @@ public final class AgentRunner implements AutoCloseable
         catch (final Throwable t)
         {
             failure.set(t);
+            onFailure.accept(t); // first: the pipeline must learn of the failure whatever the agent does next
             try
             {
                 agent.onError(t);
-                onFailure.accept(t);
             }
             catch (final Throwable ignored)
             {
@@ -175,7 +175,6 @@ public final class AgentRunner implements AutoCloseable
     public void close()
     {
         running.set(false);
-        waker.sleeping(true);
         java.util.concurrent.locks.LockSupport.unpark(thread);
         boolean interrupted = false;
         while (thread.isAlive())
