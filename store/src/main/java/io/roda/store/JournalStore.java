@@ -19,8 +19,10 @@ import java.util.function.LongSupplier;
  *   |                   |                  |               | (records)        |       1 ring)     |
  *   +-------------------+------------------+---------------+------------------+-------------------+
  *  64 write index (published record count; release store by the writer, acquire load by readers)
- *  72 claim index (ring mode: 1 + the index the writer is writing now; lets readers detect overwrite)
- * 128 record 0, record 1, ... record (capacity - 1)
+ * 128 claim index (ring mode: 1 + the index the writer is writing now; lets readers detect overwrite).
+ *     On its own cache line: the writer stores it on every claim after the first wrap, and readers poll
+ *     the write index's line.
+ * 192 record 0, record 1, ... record (capacity - 1)
  * </pre>
  *
  * <p><b>Append mode</b>: when {@code capacity} records exist, {@link #tryClaim()} returns {@code -1}
@@ -45,16 +47,16 @@ public final class JournalStore implements AutoCloseable
     }
 
     static final long MAGIC = 0x4C4E524A41444F52L; // "RODAJRNL" little-endian
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int MAGIC_OFFSET = 0;
     static final int VERSION_OFFSET = 8;
     static final int RECORD_SIZE_OFFSET = 12;
     static final int CAPACITY_OFFSET = 16;
     static final int MODE_OFFSET = 24;
     static final int WRITE_INDEX_OFFSET = 64;
-    static final int CLAIM_INDEX_OFFSET = 72;
+    static final int CLAIM_INDEX_OFFSET = 128;
     /** Bytes before record 0. */
-    public static final int HEADER_LENGTH = 128;
+    public static final int HEADER_LENGTH = 192;
 
     private final String name;
     private final ByteBuffer buffer;
