@@ -74,7 +74,7 @@ public final class AgentRunner implements AutoCloseable
                 int work = agent.doWork();
                 if (work == 0 && idle.willPark())
                 {
-                    waker.sleeping(true);
+                    waker.announceSleep();
                     work = agent.doWork(); // re-check after announcing sleep: no lost wake-up
                     if (work == 0)
                     {
@@ -84,7 +84,7 @@ public final class AgentRunner implements AutoCloseable
                     {
                         idle.reset();
                     }
-                    waker.sleeping(false);
+                    waker.awake();
                 }
                 else
                 {

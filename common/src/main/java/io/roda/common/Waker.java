@@ -7,10 +7,16 @@ import java.util.concurrent.locks.LockSupport;
  * Lets a producer wake a consumer stage that has parked because it had nothing to do, so idle stages
  * can park for long periods (cheap on a small machine) yet react at once when work arrives.
  *
- * <p>Protocol (Dekker style, no lost wake-ups): the consumer sets {@code sleeping}, checks for work once
- * more, and parks only if there is none; the producer publishes its work, issues a full fence, and
- * unparks the consumer if it is sleeping. Either the consumer's re-check sees the work or the producer
- * sees {@code sleeping}. A park still has a timeout as a safety net.
+ * <p>Protocol (Dekker style, no lost wake-ups): the consumer stores {@code sleeping = true}, issues a
+ * <b>full fence</b> ({@link #announceSleep()}), checks for work once more, and parks only if there is none;
+ * the producer publishes its work, issues a full fence, and unparks the consumer if it is sleeping. Each
+ * side's store is ordered before its following load by its own full fence, so either the consumer's
+ * re-check sees the work or the producer sees {@code sleeping}. A fence is needed on both sides: the Java
+ * memory model does not order a volatile store before a later acquire (non-volatile) load of another
+ * variable, and the consumer's re-check reads the producer's index with an acquire load. (HotSpot on x86
+ * happens to emit a full barrier after every volatile store, which is why the missing consumer fence was
+ * never seen; the fence makes the protocol correct by the specification, not by the implementation.)
+ * A park still has a timeout as a safety net. {@code WakerLincheckTest} model-checks the handshake.
  */
 public final class Waker
 {
@@ -29,9 +35,17 @@ public final class Waker
         this.consumerParks = parks;
     }
 
-    void sleeping(final boolean value)
+    /** Consumer: announces that it is about to park; it must re-check for work after this and before parking. */
+    void announceSleep()
     {
-        sleeping = value;
+        sleeping = true;
+        VarHandle.fullFence(); // orders the store above before the consumer's re-check loads
+    }
+
+    /** Consumer: no longer sleeping. */
+    void awake()
+    {
+        sleeping = false;
     }
 
     /** Producer: call after publishing with a release store; fences, then unparks a sleeping consumer. */
