@@ -21,6 +21,9 @@ public final class AgentRunner implements AutoCloseable
         BEST_EFFORT
     }
 
+    /** How long {@link #close()} waits for the stage before interrupting it, and again after. */
+    public static final long DEFAULT_CLOSE_TIMEOUT_NANOS = 10_000_000_000L;
+
     private final Agent agent;
     private final IdleStrategy idle;
     private final Pinning pinning;
@@ -170,27 +173,62 @@ public final class AgentRunner implements AutoCloseable
         return agent.roleName();
     }
 
-    /** Asks the agent to stop after its current {@code doWork()} and waits for the thread to end. */
-    @Override
-    public void close()
+    /**
+     * Asks the agent to stop after its current {@code doWork()} and waits, at most {@code timeoutNanos},
+     * for the thread to end; then interrupts it and waits as long again (Agrona's {@code AgentRunner}
+     * does the same). A stage that is still alive after that is stuck in its {@code doWork()}: the
+     * exception says so and carries the stage's stack, so a hang is reported instead of hanging its caller.
+     *
+     * @throws IllegalStateException naming the stage and showing where it was stuck.
+     */
+    public void close(final long timeoutNanos)
     {
         running.set(false);
         java.util.concurrent.locks.LockSupport.unpark(thread);
+        boolean interrupted = join(timeoutNanos);
+        if (thread.isAlive())
+        {
+            thread.interrupt();
+            interrupted |= join(timeoutNanos);
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive())
+        {
+            final IllegalStateException stuck = new IllegalStateException("stage " + agent.roleName()
+                + " did not stop within " + (2 * timeoutNanos / 1_000_000) + " ms (interrupted after "
+                + (timeoutNanos / 1_000_000) + " ms); its stack is attached");
+            stuck.setStackTrace(thread.getStackTrace());
+            throw stuck;
+        }
+    }
+
+    /** {@link #close(long)} with a 10 s bound. */
+    @Override
+    public void close()
+    {
+        close(DEFAULT_CLOSE_TIMEOUT_NANOS);
+    }
+
+    /** @return true when the calling thread was interrupted while waiting. */
+    private boolean join(final long timeoutNanos)
+    {
+        final long start = System.nanoTime();
         boolean interrupted = false;
-        while (thread.isAlive())
+        long left;
+        while (thread.isAlive() && (left = timeoutNanos - (System.nanoTime() - start)) > 0)
         {
             try
             {
-                thread.join(1000);
+                thread.join(Math.max(1, left / 1_000_000));
             }
             catch (final InterruptedException e)
             {
                 interrupted = true;
             }
         }
-        if (interrupted)
-        {
-            Thread.currentThread().interrupt();
-        }
+        return interrupted;
     }
 }

@@ -41,7 +41,13 @@ public final class Ledger implements AutoCloseable
     private final io.roda.common.Waker sequencer;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private volatile boolean closed;
+    private static final int OPEN = 0;
+    private static final int CLOSING = 1;
+    private static final int CLOSED = 2;
+    private static final long MAX_STAGE_STOP_NANOS = 10_000_000_000L;
+
+    /** OPEN, then CLOSING while close() drains the pipeline, then CLOSED once the stages have stopped. */
+    private volatile int state = OPEN;
 
     private Ledger(final LedgerConfig config, final FileChannel lockChannel, final FileLock lock) throws IOException
     {
@@ -194,6 +200,11 @@ public final class Ledger implements AutoCloseable
 
     private long submit(final int type, final long account, final long toAccount, final long amount)
     {
+        if (state != OPEN)
+        {
+            checkFailed();
+            throw new LedgerClosedException("ledger in " + config.directory() + " is closed");
+        }
         final long id = submissions.submit(type, account, toAccount, amount);
         if (id == SubmissionRing.CLOSED)
         {
@@ -205,12 +216,17 @@ public final class Ledger implements AutoCloseable
     }
 
     /**
-     * Waits until transaction {@code txId} reaches {@code level}.
+     * Waits until transaction {@code txId} reaches {@code level}. A graceful {@link #close()} drains the
+     * pipeline: a transaction that the drain settles is reported as reached, even when close() began
+     * while this method was waiting.
      *
+     * @param timeout how long to wait at most; any non-negative duration, up to {@link Duration}'s maximum
+     *                (a timeout beyond about 292 years waits without limit).
      * @return true when it did, false on timeout.
      * @throws IllegalArgumentException when {@code txId} was never handed out or the timeout is negative.
      * @throws LedgerFailedException    when a stage failed before the level was reached.
-     * @throws LedgerClosedException    when the ledger is closed before the level was reached.
+     * @throws LedgerClosedException    when the ledger closed (its drain finished) before the level was reached:
+     *                                  for SNAPSHOTTED with {@code snapshotOnClose(false)}, say.
      * @throws InterruptedException     when the waiting thread is interrupted.
      */
     public boolean await(final long txId, final Level level, final Duration timeout) throws InterruptedException
@@ -223,17 +239,26 @@ public final class Ledger implements AutoCloseable
         }
         checkKnownId(txId);
         final ProgressIndex index = pipeline.index(level);
-        final long deadline = System.nanoTime() + timeout.toNanos();
+        final long timeoutNanos = toNanosSaturated(timeout);
+        final long start = System.nanoTime();
         int idle = 0;
         while (index.get() < txId)
         {
             checkFailed();
-            checkOpen(); // a closed ledger's stages have stopped: the level will never be reached
+            if (state == CLOSED)
+            {
+                if (index.get() >= txId)
+                {
+                    return true;
+                }
+                throw new LedgerClosedException("ledger in " + config.directory() + " closed before tx " + txId
+                    + " was " + level + " (" + level + " index " + index.get() + ")");
+            }
             if (Thread.interrupted())
             {
                 throw new InterruptedException("interrupted waiting for tx " + txId + " to be " + level);
             }
-            if (System.nanoTime() - deadline >= 0)
+            if (System.nanoTime() - start >= timeoutNanos)
             {
                 return false;
             }
@@ -244,6 +269,11 @@ public final class Ledger implements AutoCloseable
             idle = backOff(idle);
         }
         return true;
+    }
+
+    static long toNanosSaturated(final Duration duration)
+    {
+        return duration.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : duration.toNanos();
     }
 
     static int backOff(final int idle)
@@ -401,7 +431,7 @@ public final class Ledger implements AutoCloseable
 
     private void checkOpen()
     {
-        if (closed)
+        if (state == CLOSED)
         {
             throw new LedgerClosedException("ledger in " + config.directory() + " is closed");
         }
@@ -409,42 +439,81 @@ public final class Ledger implements AutoCloseable
 
     /**
      * Stops accepting work, waits until everything submitted is committed (and, by default, snapshotted),
-     * then stops the stages and releases the directory. Idempotent.
+     * then stops the stages and releases the directory. Idempotent. Every wait is bounded by
+     * {@link LedgerConfig#closeTimeout()}; each stage then gets up to 10 s to stop, and is interrupted
+     * half-way. Callers of {@link #await} whose transaction the drain settles get the real outcome.
      *
      * @throws LedgerFailedException when a stage had failed; the directory is still released.
+     * @throws LedgerException       when the drain did not finish in time (the message says how far it got;
+     *                               everything up to the commit index it names is durable), or a stage did not
+     *                               stop: then the directory stays locked until this process exits, so that
+     *                               no other ledger can open it beside a stage that may still write.
      */
     @Override
     public synchronized void close()
     {
-        if (closed)
+        if (state != OPEN)
         {
             return;
         }
-        closed = true;
+        state = CLOSING;
+        final long timeoutNanos = toNanosSaturated(config.closeTimeout());
+        final long deadline = System.nanoTime() + timeoutNanos;
+        String drainProblem = null;
+        List<IllegalStateException> stuck = List.of();
         try
         {
-            submissions.close();
+            while (!submissions.close(Math.min(1_000_000L, Math.max(0, deadline - System.nanoTime()))))
+            {
+                if (pipeline.failed() || System.nanoTime() - deadline >= 0)
+                {
+                    break;
+                }
+            }
             final long last = submissions.lastAssignedId();
-            if (pipeline.awaitQuietly(pipeline.commitIndex, last) && config.snapshotOnClose()
-                && last > pipeline.snapshotIndex.get())
+            if (!pipeline.awaitUntil(pipeline.commitIndex, last, deadline))
+            {
+                drainProblem = "commit index reached " + pipeline.commitIndex.get() + " of " + last;
+            }
+            else if (config.snapshotOnClose() && last > pipeline.snapshotIndex.get())
             {
                 pipeline.requestSnapshot(last);
-                pipeline.awaitQuietly(pipeline.snapshotIndex, last);
+                if (!pipeline.awaitUntil(pipeline.snapshotIndex, last, deadline))
+                {
+                    drainProblem = "every transaction up to " + last + " is committed, but the final snapshot "
+                        + "was not written (snapshot index " + pipeline.snapshotIndex.get() + ")";
+                }
             }
         }
         finally
         {
-            pipeline.stop();
-            try
+            stuck = pipeline.stop(Math.min(MAX_STAGE_STOP_NANOS, timeoutNanos));
+            if (stuck.isEmpty())
             {
-                lock.release();
+                try
+                {
+                    lock.release();
+                }
+                catch (final IOException ignored)
+                {
+                    // the channel close below releases it too
+                }
+                closeQuietly(lockChannel);
             }
-            catch (final IOException ignored)
-            {
-                // the channel close below releases it too
-            }
-            closeQuietly(lockChannel);
+            state = CLOSED;
         }
         checkFailed();
+        if (drainProblem != null || !stuck.isEmpty())
+        {
+            final LedgerException e = new LedgerException("close of ledger in " + config.directory() + " gave up"
+                + (drainProblem == null ? "" : " after " + config.closeTimeout().toMillis() + " ms: " + drainProblem)
+                + (stuck.isEmpty() ? "" : "; stages that did not stop (the directory stays locked until this "
+                + "process exits): " + stuck.size()), stuck.isEmpty() ? null : stuck.get(0));
+            for (int i = 1; i < stuck.size(); i++)
+            {
+                e.addSuppressed(stuck.get(i));
+            }
+            throw e;
+        }
     }
 }

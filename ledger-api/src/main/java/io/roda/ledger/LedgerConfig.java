@@ -28,6 +28,7 @@ public final class LedgerConfig
     private final String idleStrategy;
     private final AgentRunner.Pinning pinning;
     private final boolean snapshotOnClose;
+    private final java.time.Duration closeTimeout;
     private final WalChannelFactory walChannels;
 
     private LedgerConfig(final Builder b)
@@ -47,6 +48,7 @@ public final class LedgerConfig
         idleStrategy = b.idleStrategy;
         pinning = b.pinning;
         snapshotOnClose = b.snapshotOnClose;
+        closeTimeout = b.closeTimeout;
         walChannels = b.walChannels;
     }
 
@@ -161,6 +163,15 @@ public final class LedgerConfig
         return walChannels;
     }
 
+    /**
+     * @return how long {@link Ledger#close()} waits for the pipeline to drain (commit, and the final snapshot)
+     *     before it gives up and stops the stages anyway; each stage then gets as long again to stop.
+     */
+    public java.time.Duration closeTimeout()
+    {
+        return closeTimeout;
+    }
+
     /** Builds a {@link LedgerConfig}. Every setter validates its argument and names it when it is bad. */
     public static final class Builder
     {
@@ -179,6 +190,7 @@ public final class LedgerConfig
         private String idleStrategy = "backoff";
         private AgentRunner.Pinning pinning = AgentRunner.Pinning.BEST_EFFORT;
         private boolean snapshotOnClose = true;
+        private java.time.Duration closeTimeout = java.time.Duration.ofSeconds(60);
         private WalChannelFactory walChannels = WalChannelFactory.DEFAULT;
 
         private Builder(final Path directory)
@@ -286,6 +298,18 @@ public final class LedgerConfig
         public Builder snapshotOnClose(final boolean value)
         {
             snapshotOnClose = value;
+            return this;
+        }
+
+        /** How long close() waits for the drain before giving up (default 60 s; 1 ms .. 24 h). */
+        public Builder closeTimeout(final java.time.Duration value)
+        {
+            Objects.requireNonNull(value, "closeTimeout");
+            if (value.compareTo(java.time.Duration.ofMillis(1)) < 0 || value.compareTo(java.time.Duration.ofHours(24)) > 0)
+            {
+                throw new IllegalArgumentException("closeTimeout must be in 1 ms .. 24 h, was " + value);
+            }
+            closeTimeout = value;
             return this;
         }
 

@@ -138,7 +138,7 @@ final class LedgerPipeline
     {
         failure.compareAndSet(null, error);
         failed = true;
-        submissions.close();
+        submissions.close(0); // refuse new work at once; a dead stage may never make room to seal the ring
     }
 
     boolean failed()
@@ -180,26 +180,44 @@ final class LedgerPipeline
         snapshotterWaker.wake();
     }
 
-    /** Waits (without timeout) until {@code index} reaches {@code txId} or a stage fails. */
-    boolean awaitQuietly(final ProgressIndex index, final long txId)
+    /**
+     * Waits until {@code index} reaches {@code txId}, a stage fails, or the deadline passes.
+     *
+     * @return true when the index reached {@code txId}.
+     */
+    boolean awaitUntil(final ProgressIndex index, final long txId, final long deadlineNanos)
     {
         int idle = 0;
         while (index.get() < txId)
         {
-            if (failed)
+            if (failed || System.nanoTime() - deadlineNanos >= 0)
             {
-                return false;
+                return index.get() >= txId;
             }
             idle = Ledger.backOff(idle);
         }
         return true;
     }
 
-    void stop()
+    /**
+     * Stops every stage, each within a bound (see {@link AgentRunner#close(long)}).
+     *
+     * @return the stages that did not stop, each as an exception carrying its stack; empty when all stopped.
+     */
+    List<IllegalStateException> stop(final long timeoutNanos)
     {
+        final List<IllegalStateException> stuck = new ArrayList<>();
         for (final AgentRunner runner : runners)
         {
-            runner.close();
+            try
+            {
+                runner.close(timeoutNanos);
+            }
+            catch (final IllegalStateException e)
+            {
+                stuck.add(e);
+            }
         }
+        return stuck;
     }
 }

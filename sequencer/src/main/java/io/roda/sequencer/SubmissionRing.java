@@ -7,54 +7,79 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Multi-producer ingestion ring where <b>claiming a position and publishing into it are one CAS</b>,
- * so a submitting thread paused at any instruction can never leave a claimed-but-unpublished slot that
- * stalls everyone else (the weak point of a Disruptor multi-producer ring, and of Roda-Ledger).
+ * and where no submitter can be stalled by another one's pause, at any instruction.
  *
- * <p>A submitter first writes its operation into its own single-producer <i>lane</i> (a small ring
- * owned by that thread), then CASes the global cell of the current tail position from
- * {@code EMPTY(round)} to {@code FULL(round, lane, slot)}. The winner owns the position, which is the
- * transaction id; anyone who sees a FULL cell at the tail helps advance the tail. The single consumer
- * (the sequencer) reads positions in order, copies the operation out of the lane, frees the lane slot
- * and re-arms the cell for the next round.
+ * <p>A submitter takes a free <i>lane</i> from a fixed pool (a small single-producer ring, held only for
+ * the duration of one submit), writes its operation into the lane, then CASes the global cell of the
+ * current tail position from {@code EMPTY(round)} to {@code FULL(round, lane, slot)}. The winner owns
+ * the position, which is the transaction id, and then moves the tail on. The tail is only a hint:
+ * anyone who finds the cell at the tail already claimed (FULL in the tail's round) or already consumed
+ * (a later round) moves the tail on itself, so a winner paused between its cell CAS and its tail CAS,
+ * or one that never returns, stalls nobody. The single consumer (the sequencer) reads positions in
+ * order, copies the operation out of the lane, frees the lane slot and re-arms the cell for the next
+ * round.
  *
  * <pre>
- *  cell (64 bits): round (41) | FULL (1) | lane (10) | lane slot (12)
+ *  cell (64 bits): round (40) | SEALED (1) | FULL (1) | lane (10) | lane slot (12)
  * </pre>
  *
- * Back-pressure: a submitter waits (spin, yield, park) while its lane or the cell it needs is full.
+ * <p>Why the claim is safe: rounds only grow, so a cell reads {@code EMPTY(r)} only while position
+ * {@code r * capacity + index} is unclaimed; the tail passes a position only after its cell was claimed;
+ * so a cell CAS can succeed only at the first unclaimed position. {@link #close} claims that position
+ * with a SEALED marker, which nobody moves past: every id handed out is below it and no later submit can
+ * take one, with no need to wait for submitters to leave.
+ *
+ * <p>Lanes are not tied to threads: any number of platform or virtual threads may submit. Each thread
+ * starts its search at a lane chosen from its id, so with fewer threads than lanes every thread keeps
+ * finding its own lane free. When more submits are in flight than there are lanes, the extra ones wait
+ * (spin, yield, park) for a lane to come free: slower, still correct.
+ *
+ * <p>Back-pressure: a submitter waits (spin, yield, park) while its lane or the cell it needs is full.
+ * Every wait checks {@link #isClosed()}, and gives up only while nothing has been claimed.
  */
 public final class SubmissionRing
 {
-    /** Most submitting threads that can hold a lane at once. */
+    /** Lanes in the pool: the most submits that can be in flight at once without waiting for a lane. */
     public static final int MAX_LANES = 1 << 10;
     /** Returned by {@link #submit} once the ring is closed. */
     public static final long CLOSED = -1;
     static final int LANE_SLOT_BITS = 12;
-    static final int REF_BITS = 22;
+    static final int LANE_BITS = 10;
+    static final int REF_BITS = LANE_BITS + LANE_SLOT_BITS;
     static final long FULL = 1L << REF_BITS;
-    static final int ROUND_SHIFT = REF_BITS + 1;
+    static final long SEALED = FULL << 1;
+    static final int ROUND_SHIFT = REF_BITS + 2;
     static final int FIELDS = 4;
 
     private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle LANES = MethodHandles.arrayElementVarHandle(Lane[].class);
 
     private final long[] cells;
     private final int mask;
     private final int capacityShift;
     private final int laneCapacity;
+    private final int laneMask;
     private final PaddedTail tail = new PaddedTail();
-    private final Lane[] lanes = new Lane[MAX_LANES];
-    private final ThreadLocal<Lane> laneOfThread = new ThreadLocal<>();
+    private final Lane[] lanes;
     private long consumerPosition;
     private final long idBase;
     private volatile boolean closed;
 
     /**
      * @param capacity     positions in the global ring, a power of two.
-     * @param laneCapacity operations one submitter may have in flight before the sequencer copies them,
-     *                     a power of two up to 4096.
+     * @param laneCapacity operations one lane may hold before the sequencer copies them, a power of two
+     *                     up to 4096.
      * @param idBase       the id of position 0 (1 for a new ledger, last id + 1 after recovery).
      */
     public SubmissionRing(final int capacity, final int laneCapacity, final long idBase)
+    {
+        this(capacity, laneCapacity, idBase, MAX_LANES);
+    }
+
+    /**
+     * @param lanes lanes in the pool, a power of two in 1..{@link #MAX_LANES} (small pools are for tests).
+     */
+    SubmissionRing(final int capacity, final int laneCapacity, final long idBase, final int lanes)
     {
         if (capacity < 2 || Integer.bitCount(capacity) != 1)
         {
@@ -68,99 +93,134 @@ public final class SubmissionRing
         {
             throw new IllegalArgumentException("idBase must be >= 1, was " + idBase);
         }
+        if (lanes < 1 || lanes > MAX_LANES || Integer.bitCount(lanes) != 1)
+        {
+            throw new IllegalArgumentException("lanes must be a power of two in 1.." + MAX_LANES + ", was " + lanes);
+        }
         this.cells = new long[capacity];
         this.mask = capacity - 1;
         this.capacityShift = Integer.numberOfTrailingZeros(capacity);
         this.laneCapacity = laneCapacity;
+        this.lanes = new Lane[lanes];
+        this.laneMask = lanes - 1;
         this.idBase = idBase;
     }
 
     /**
      * Publishes one operation and returns its transaction id; waits while the ring is full.
-     * Any thread. Allocation-free after the calling thread's first submit.
+     * Any thread. Allocation-free once the pool has a lane for every concurrent submitter.
      *
      * @return the transaction id assigned, or {@link #CLOSED} when the ring is closed (nothing published).
      */
     public long submit(final int type, final long account, final long toAccount, final long amount)
     {
-        final Lane lane = lane();
-        lane.busy = true; // volatile store then volatile load: close() either sees us busy or we see closed
-        if (closed)
+        final Lane lane = acquireLane();
+        if (lane == null)
         {
-            lane.busy = false;
             return CLOSED;
         }
         try
         {
-            return publish(lane, type, account, toAccount, amount);
+            final int slot = lane.stage(type, account, toAccount, amount, this);
+            return slot < 0 ? CLOSED : claim(lane, slot);
         }
         finally
         {
-            lane.busy = false;
+            lane.release();
         }
     }
 
-    /**
-     * Refuses every later submit and waits until no submit is half-way, so that every id ever returned
-     * is in the ring.
-     */
-    public synchronized void close()
+    private long claim(final Lane lane, final int slot)
     {
-        closed = true;
-        for (final Lane lane : lanes)
-        {
-            while (lane != null && lane.busy)
-            {
-                Thread.onSpinWait();
-            }
-        }
-    }
-
-    /** @return true once {@link #close()} has been called. */
-    public boolean isClosed()
-    {
-        return closed;
-    }
-
-    private long publish(final Lane lane, final int type, final long account, final long toAccount, final long amount)
-    {
-        final int slot = lane.write(type, account, toAccount, amount, this);
-        if (slot < 0)
-        {
-            return CLOSED;
-        }
-        final long ref = ((long)lane.id << LANE_SLOT_BITS) | slot;
+        final long ref = FULL | ((long)lane.id << LANE_SLOT_BITS) | slot;
         int idle = 0;
         while (true)
         {
             final long position = tail.get();
-            final int index = (int)position & mask;
             final long round = position >>> capacityShift;
-            final long empty = round << ROUND_SHIFT;
-            final long cell = (long)CELLS.getAcquire(cells, index);
-            if (cell == empty)
+            final int index = (int)position & mask;
+            final long cell = (long)CELLS.getVolatile(cells, index);
+            final long cellRound = cell >>> ROUND_SHIFT;
+            if (cell == round << ROUND_SHIFT)
             {
-                if (CELLS.compareAndSet(cells, index, empty, empty | FULL | ref))
+                if (CELLS.compareAndSet(cells, index, cell, cell | ref))
                 {
                     tail.compareAndSet(position, position + 1);
                     lane.committed();
                     return idBase + position;
                 }
             }
-            else if ((cell >>> ROUND_SHIFT) == round && (cell & FULL) != 0)
+            else if (cellRound == round && (cell & SEALED) != 0)
             {
-                tail.compareAndSet(position, position + 1); // help a paused winner
+                return CLOSED;
             }
-            else if ((cell >>> ROUND_SHIFT) < round)
+            else if (cellRound > round || (cellRound == round && (cell & FULL) != 0))
             {
+                tail.compareAndSet(position, position + 1); // claimed or consumed already: the tail lags; move it
+            }
+            else
+            {
+                // the previous round's operation is not consumed yet: the ring is full
                 if (closed)
                 {
-                    return CLOSED; // nothing claimed yet: safe to give up
+                    return CLOSED; // nothing claimed: safe to give up
                 }
-                idle = backOff(idle); // the cell still holds an unconsumed operation of the previous round
+                idle = backOff(idle);
             }
-            // else our view of the tail is stale: reload
         }
+    }
+
+    /**
+     * Refuses every later submit: claims the first unclaimed position with a SEALED marker, so that every
+     * id ever returned is below it and {@link #lastAssignedId()} is final. Submits waiting for room give up
+     * with {@link #CLOSED}. Idempotent. Never waits for a submitter; it waits only while the ring is full,
+     * for the consumer to make room, and at most {@code timeoutNanos}.
+     *
+     * @param timeoutNanos how long to wait for room when the ring is full (0: one attempt).
+     * @return true when the ring is sealed; false when it stayed full for the whole timeout (a dead consumer).
+     */
+    public boolean close(final long timeoutNanos)
+    {
+        closed = true;
+        final long start = System.nanoTime();
+        int idle = 0;
+        while (true)
+        {
+            final long position = tail.get();
+            final long round = position >>> capacityShift;
+            final int index = (int)position & mask;
+            final long cell = (long)CELLS.getVolatile(cells, index);
+            final long cellRound = cell >>> ROUND_SHIFT;
+            if (cell == round << ROUND_SHIFT)
+            {
+                if (CELLS.compareAndSet(cells, index, cell, cell | SEALED))
+                {
+                    return true;
+                }
+            }
+            else if (cellRound == round && (cell & SEALED) != 0)
+            {
+                return true;
+            }
+            else if (cellRound > round || (cellRound == round && (cell & FULL) != 0))
+            {
+                tail.compareAndSet(position, position + 1);
+            }
+            else
+            {
+                if (System.nanoTime() - start >= timeoutNanos)
+                {
+                    return false;
+                }
+                idle = backOff(idle);
+            }
+        }
+    }
+
+    /** @return true once {@link #close} has been called. */
+    public boolean isClosed()
+    {
+        return closed;
     }
 
     private static int backOff(final int idle)
@@ -180,36 +240,37 @@ public final class SubmissionRing
         return idle + 1;
     }
 
-    private Lane lane()
+    /** @return a lane now held by the caller, or null when the ring closed while every lane was held. */
+    private Lane acquireLane()
     {
-        Lane lane = laneOfThread.get();
-        if (lane == null)
+        final int start = (int)((Thread.currentThread().getId() * 0x9E3779B97F4A7C15L) >>> 40);
+        int idle = 0;
+        while (true)
         {
-            lane = acquireLane();
-            laneOfThread.set(lane);
-        }
-        return lane;
-    }
-
-    private synchronized Lane acquireLane()
-    {
-        final Thread me = Thread.currentThread();
-        for (int i = 0; i < MAX_LANES; i++)
-        {
-            final Lane existing = lanes[i];
-            if (existing == null)
+            for (int i = 0; i <= laneMask; i++)
             {
-                final Lane lane = new Lane(i, laneCapacity, me);
-                lanes[i] = lane;
-                return lane;
+                final int index = (start + i) & laneMask;
+                Lane lane = (Lane)LANES.getAcquire(lanes, index);
+                if (lane == null)
+                {
+                    final Lane fresh = new Lane(index, laneCapacity); // born held
+                    if (LANES.compareAndSet(lanes, index, null, fresh))
+                    {
+                        return fresh;
+                    }
+                    lane = (Lane)LANES.getAcquire(lanes, index);
+                }
+                if (lane.tryAcquire())
+                {
+                    return lane;
+                }
             }
-            if (!existing.owner.isAlive() && existing.isDrained())
+            if (closed)
             {
-                existing.owner = me; // reuse the lane of a thread that has ended
-                return existing;
+                return null;
             }
+            idle = backOff(idle);
         }
-        throw new IllegalStateException("more than " + MAX_LANES + " live submitting threads");
     }
 
     /**
@@ -227,7 +288,7 @@ public final class SubmissionRing
         {
             return false;
         }
-        final Lane lane = lanes[(int)(cell >>> LANE_SLOT_BITS) & (MAX_LANES - 1)];
+        final Lane lane = (Lane)LANES.getAcquire(lanes, (int)(cell >>> LANE_SLOT_BITS) & (MAX_LANES - 1));
         final int slot = (int)cell & ((1 << LANE_SLOT_BITS) - 1);
         final long[] data = lane.data;
         final int at = slot * FIELDS;
@@ -252,7 +313,10 @@ public final class SubmissionRing
         return idBase + tail.get();
     }
 
-    /** @return the highest id handed out so far, or idBase - 1. Exact once submitters are quiet. */
+    /**
+     * @return the highest id handed out so far, or idBase - 1. Exact once sealed by {@link #close};
+     *     before that it may trail a submit in flight by one.
+     */
     public long lastAssignedId()
     {
         return idBase + tail.get() - 1;
@@ -266,16 +330,22 @@ public final class SubmissionRing
         void accept(long txId, int type, long account, long toAccount, long amount);
     }
 
-    /** One submitter's single-producer staging ring. */
+    /**
+     * A single-producer staging ring. Its producer is whichever submitter holds it ({@link #tryAcquire}
+     * to {@link #release}); the acquire CAS and the release store order one holder's writes before the
+     * next holder's reads, so {@code tail} and {@code headCache} need no atomics of their own.
+     */
     static final class Lane
     {
         private static final VarHandle HEAD;
+        private static final VarHandle HELD;
 
         static
         {
             try
             {
                 HEAD = MethodHandles.lookup().findVarHandle(Lane.class, "head", long.class);
+                HELD = MethodHandles.lookup().findVarHandle(Lane.class, "held", int.class);
             }
             catch (final ReflectiveOperationException e)
             {
@@ -285,29 +355,38 @@ public final class SubmissionRing
 
         final int id;
         final long[] data;
-        final int laneMask;
-        volatile Thread owner;
-        volatile boolean busy;
-        private long tail;          // owner thread only
-        private long headCache;     // owner thread only: last head seen, so the consumer's line is rarely read
+        final int slotMask;
+        private int held = 1;       // 1 while a submitter holds the lane; a new lane is born held
+        private long tail;          // holder only
+        private long headCache;     // holder only: last head seen, so the consumer's line is rarely read
         private volatile long head; // freed by the consumer
 
-        Lane(final int id, final int capacity, final Thread owner)
+        Lane(final int id, final int capacity)
         {
             this.id = id;
             this.data = new long[capacity * FIELDS];
-            this.laneMask = capacity - 1;
-            this.owner = owner;
+            this.slotMask = capacity - 1;
         }
 
-        int write(final int type, final long account, final long toAccount, final long amount,
+        boolean tryAcquire()
+        {
+            return (int)HELD.getOpaque(this) == 0 && HELD.compareAndSet(this, 0, 1);
+        }
+
+        void release()
+        {
+            HELD.setRelease(this, 0);
+        }
+
+        /** Holder: writes the operation into the next free slot, waiting for room. @return the slot, or -1 if closed. */
+        int stage(final int type, final long account, final long toAccount, final long amount,
             final SubmissionRing ring)
         {
             int idle = 0;
-            while (tail - headCache > laneMask)
+            while (tail - headCache > slotMask)
             {
                 headCache = (long)HEAD.getAcquire(this);
-                if (tail - headCache <= laneMask)
+                if (tail - headCache <= slotMask)
                 {
                     break;
                 }
@@ -317,7 +396,7 @@ public final class SubmissionRing
                 }
                 idle = backOff(idle);
             }
-            final int slot = (int)tail & laneMask;
+            final int slot = (int)tail & slotMask;
             final int at = slot * FIELDS;
             data[at] = type;
             data[at + 1] = account;
@@ -326,19 +405,16 @@ public final class SubmissionRing
             return slot;
         }
 
+        /** Holder: the staged slot was published. */
         void committed()
         {
             tail++;
         }
 
+        /** Consumer: the oldest published slot was copied out. */
         void free()
         {
             HEAD.setRelease(this, (long)HEAD.getOpaque(this) + 1);
-        }
-
-        boolean isDrained()
-        {
-            return (long)HEAD.getAcquire(this) == tail;
         }
     }
 

@@ -1,18 +1,24 @@
 package io.roda.sequencer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.BitSet;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+/** Deterministic specifications of {@link SubmissionRing}; {@link SubmissionRingLincheckTest} explores interleavings. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SubmissionRingTest
 {
+    private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
+
     @Test
     void idsAreDenseUniqueAndDeliveredInOrderWithPayloadIntact() throws Exception
     {
@@ -62,19 +68,32 @@ class SubmissionRingTest
         assertEquals(threads * each, ring.lastAssignedId());
     }
 
+    /**
+     * Regression of issue 8, defect 1 (the livelock that hung {@code mvn verify}): a winner is paused between
+     * its cell CAS and its tail CAS, and the consumer takes that cell and re-arms it for the next round before
+     * anyone helps the tail. Every other submitter then saw the tail next to a cell of a later round and
+     * re-read the tail forever. Now they move the tail on themselves.
+     */
     @Test
-    void aSubmitterPausedBetweenItsPublishingCasAndTheTailUpdateStallsNobody() throws Exception
+    void aWinnerPausedAfterItsCellCasWhoseOperationIsAlreadyConsumedStallsNobody() throws Exception
     {
         final SubmissionRing ring = new SubmissionRing(64, 8, 1);
-        // Simulate a thread frozen right after its successful CAS on cell 0, before it advanced the tail:
-        // write the lane and the FULL cell by hand and leave the tail at 0.
-        final SubmissionRing.Lane frozen = laneFor(ring);
-        final int slot = frozen.write(2, 7, 0, 70, ring);
-        final long cell = SubmissionRing.FULL | ((long)frozen.id << SubmissionRing.LANE_SLOT_BITS) | slot;
-        final VarHandle cells = MethodHandles.arrayElementVarHandle(long[].class);
-        cells.setRelease(cellsOf(ring), 0, cell);
+        freezeWinnerAt(ring, 0, 7);
+        final long[] taken = new long[2];
+        assertTrue(ring.poll((txId, type, account, toAccount, amount) -> taken[0] = txId * 100 + account));
+        assertEquals(107, taken[0], "the paused winner's operation is consumed; the tail still reads 0");
 
-        final AtomicBoolean done = new AtomicBoolean();
+        final long id = ring.submit(3, 8, 0, 80); // this submit spun forever before the fix
+        assertEquals(2, id);
+        assertTrue(ring.poll((txId, type, account, toAccount, amount) -> taken[1] = txId * 100 + account));
+        assertEquals(208, taken[1]);
+    }
+
+    @Test
+    void aWinnerPausedAfterItsCellCasStallsNobodyWhileItsOperationWaits() throws Exception
+    {
+        final SubmissionRing ring = new SubmissionRing(64, 8, 1);
+        freezeWinnerAt(ring, 0, 7);
         final long[] ids = new long[1000];
         final Thread other = new Thread(() ->
         {
@@ -82,7 +101,6 @@ class SubmissionRingTest
             {
                 ids[i] = ring.submit(3, 1, 0, i + 1);
             }
-            done.set(true);
         });
         other.start();
         long seen = 0;
@@ -93,9 +111,8 @@ class SubmissionRingTest
                 seen++;
             }
         }
-        other.join(10_000);
-        assertTrue(done.get(), "the other submitter finished");
-        assertEquals(2, ids[0], "position 0 belongs to the frozen submitter; others helped the tail past it");
+        other.join();
+        assertEquals(2, ids[0], "position 0 belongs to the paused winner; others helped the tail past it");
         assertEquals(ids.length + 1, ids[ids.length - 1]);
     }
 
@@ -103,8 +120,8 @@ class SubmissionRingTest
     void aSubmitterPausedBeforeItsCasHoldsNothing() throws Exception
     {
         final SubmissionRing ring = new SubmissionRing(64, 8, 1);
-        final SubmissionRing.Lane frozen = laneFor(ring);
-        frozen.write(2, 7, 0, 70, ring); // staged in its own lane, never published
+        final SubmissionRing.Lane paused = laneFor(ring);
+        paused.stage(2, 7, 0, 70, ring); // staged in the lane it holds, never published
         final long id = ring.submit(2, 8, 0, 80);
         assertEquals(1, id);
         final long[] got = new long[1];
@@ -112,8 +129,57 @@ class SubmissionRingTest
         assertEquals(8, got[0]);
     }
 
+    /** Regression of issue 8, defect 4: more live submitters than lanes wait for a lane; none gets an exception. */
     @Test
-    void closeRefusesNewSubmitsAndReleasesBlockedOnes() throws Exception
+    void moreConcurrentSubmittersThanLanesAllGetIds() throws Exception
+    {
+        final SubmissionRing ring = new SubmissionRing(1 << 12, 4, 1, 2);
+        final int threads = 16;
+        final int each = 200;
+        final java.util.concurrent.CountDownLatch allAlive = new java.util.concurrent.CountDownLatch(threads);
+        final Thread[] submitters = new Thread[threads];
+        final java.util.concurrent.atomic.AtomicReference<Throwable> error = new java.util.concurrent.atomic.AtomicReference<>();
+        for (int t = 0; t < threads; t++)
+        {
+            submitters[t] = new Thread(() ->
+            {
+                try
+                {
+                    allAlive.countDown();
+                    allAlive.await();
+                    for (int i = 0; i < each; i++)
+                    {
+                        if (ring.submit(1, 1, 0, 1) < 1)
+                        {
+                            throw new AssertionError("no id");
+                        }
+                    }
+                }
+                catch (final Throwable e)
+                {
+                    error.compareAndSet(null, e);
+                }
+            });
+            submitters[t].start();
+        }
+        long taken = 0;
+        while (taken < (long)threads * each)
+        {
+            if (ring.poll((txId, type, account, toAccount, amount) -> { }))
+            {
+                taken++;
+            }
+        }
+        for (final Thread t : submitters)
+        {
+            t.join();
+        }
+        assertEquals(null, error.get());
+        assertEquals((long)threads * each, ring.lastAssignedId());
+    }
+
+    @Test
+    void closeSealsTheRingReleasesBlockedSubmittersAndFixesTheLastId() throws Exception
     {
         final SubmissionRing ring = new SubmissionRing(2, 8, 1);
         ring.submit(1, 1, 0, 0);
@@ -121,12 +187,36 @@ class SubmissionRingTest
         final long[] blocked = new long[1];
         final Thread t = new Thread(() -> blocked[0] = ring.submit(1, 3, 0, 0)); // ring full: waits
         t.start();
-        Thread.sleep(50);
-        ring.close();
-        t.join(5_000);
+        assertFalse(ring.close(1_000_000), "a full ring whose consumer does nothing cannot be sealed; close is bounded");
+        t.join();
         assertEquals(SubmissionRing.CLOSED, blocked[0]);
+        assertTrue(ring.poll((txId, type, account, toAccount, amount) -> { }));
+        assertTrue(ring.close(0), "room made: sealed");
         assertEquals(SubmissionRing.CLOSED, ring.submit(1, 4, 0, 0));
         assertEquals(2, ring.lastAssignedId());
+        assertTrue(ring.poll((txId, type, account, toAccount, amount) -> { }));
+        assertFalse(ring.hasNext(), "the seal is never delivered");
+    }
+
+    @Test
+    void closeCountsAWinnerPausedBeforeItsTailCas() throws Exception
+    {
+        final SubmissionRing ring = new SubmissionRing(64, 8, 1);
+        freezeWinnerAt(ring, 0, 7);
+        assertEquals(0, ring.lastAssignedId(), "the tail lags the paused winner");
+        assertTrue(ring.close(0));
+        assertEquals(1, ring.lastAssignedId(), "the id the paused winner will return is below the seal");
+        assertEquals(SubmissionRing.CLOSED, ring.submit(1, 1, 0, 0));
+    }
+
+    /** Puts the ring in the state of a winner paused right after its cell CAS on {@code position}, before its tail CAS. */
+    private static void freezeWinnerAt(final SubmissionRing ring, final int position, final long account) throws Exception
+    {
+        final SubmissionRing.Lane frozen = laneFor(ring);
+        final int slot = frozen.stage(2, account, 0, 70, ring);
+        frozen.committed();
+        final long cell = SubmissionRing.FULL | ((long)frozen.id << SubmissionRing.LANE_SLOT_BITS) | slot;
+        CELLS.setRelease(cellsOf(ring), position, cell);
     }
 
     private static SubmissionRing.Lane laneFor(final SubmissionRing ring) throws Exception

@@ -2,6 +2,7 @@ package io.roda.snapshotter;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.roda.common.Agent;
 import io.roda.common.OpType;
@@ -40,7 +41,7 @@ public final class SnapshotterAgent implements Agent
     private long systemLastTx;
     private long appliedTxId;
     private long lastSnapshotTxId;
-    private volatile long requestedTxId = -1;
+    private final AtomicLong requestedTxId = new AtomicLong(-1); // the highest id asked for; never lowered
 
     /**
      * @param journal       reader of the transaction journal, positioned after the recovered state.
@@ -87,10 +88,14 @@ public final class SnapshotterAgent implements Agent
         }
     }
 
-    /** Any thread: asks for a snapshot once the state reaches {@code txId} (committed). */
+    /**
+     * Any thread: asks for a snapshot once the state reaches {@code txId} (committed). Requests are never
+     * lost: the agent keeps the highest id ever asked for and is done with it once a snapshot at or past it
+     * exists, so a request that arrives while a snapshot is being written is served by the next one.
+     */
     public void requestSnapshot(final long txId)
     {
-        requestedTxId = txId;
+        requestedTxId.accumulateAndGet(txId, Math::max);
     }
 
     @Override
@@ -110,19 +115,12 @@ public final class SnapshotterAgent implements Agent
         {
             consumed.set(journal.position());
         }
-        final long requested = requestedTxId;
+        final long requested = requestedTxId.get();
         final boolean periodic = everyTx > 0 && appliedTxId - lastSnapshotTxId >= everyTx;
-        final boolean asked = requested >= 0 && appliedTxId >= requested;
-        if (periodic || asked)
+        final boolean asked = requested > lastSnapshotTxId && appliedTxId >= requested;
+        if ((periodic || asked) && appliedTxId > lastSnapshotTxId)
         {
-            if (appliedTxId > lastSnapshotTxId)
-            {
-                takeSnapshot();
-            }
-            if (asked)
-            {
-                requestedTxId = -1;
-            }
+            takeSnapshot();
             snapshotIndex.set(lastSnapshotTxId);
             return applied + 1;
         }
