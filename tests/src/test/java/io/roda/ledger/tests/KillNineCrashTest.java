@@ -58,14 +58,20 @@ class KillNineCrashTest
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             final List<String> acked = java.util.Collections.synchronizedList(new ArrayList<>());
             final Thread reader = new Thread(() -> readCompleteLines(child.getInputStream(), acked));
-            reader.start();
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (acked.isEmpty() && child.isAlive() && System.nanoTime() < deadline)
+            try
             {
-                Thread.sleep(5);
+                reader.start();
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (acked.isEmpty() && child.isAlive() && System.nanoTime() < deadline)
+                {
+                    Thread.sleep(5);
+                }
+                Thread.sleep(random.nextInt(1000)); // kill at a random moment while it applies
             }
-            Thread.sleep(random.nextInt(1000)); // kill at a random moment while it applies
-            child.destroyForcibly(); // SIGKILL
+            finally
+            {
+                child.destroyForcibly(); // SIGKILL; also when this test is interrupted by its timeout
+            }
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
             reader.join();
 
