@@ -44,7 +44,7 @@ public final class Ledger implements AutoCloseable
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
-    private static final long MAX_STAGE_STOP_NANOS = 10_000_000_000L;
+    private static final long STAGE_STOP_NANOS = 10_000_000_000L;
 
     /** OPEN, then CLOSING while close() drains the pipeline, then CLOSED once the stages have stopped. */
     private volatile int state = OPEN;
@@ -440,8 +440,8 @@ public final class Ledger implements AutoCloseable
     /**
      * Stops accepting work, waits until everything submitted is committed (and, by default, snapshotted),
      * then stops the stages and releases the directory. Idempotent. Every wait is bounded by
-     * {@link LedgerConfig#closeTimeout()}; each stage then gets up to 10 s to stop, and is interrupted
-     * half-way. Callers of {@link #await} whose transaction the drain settles get the real outcome.
+     * {@link LedgerConfig#closeTimeout()}; each stage then gets up to 10 s to finish its current batch and
+     * stop, is interrupted after that, and gets 10 s more. Callers of {@link #await} whose transaction the drain settles get the real outcome.
      *
      * @throws LedgerFailedException when a stage had failed; the directory is still released.
      * @throws LedgerException       when the drain did not finish in time (the message says how far it got;
@@ -487,7 +487,7 @@ public final class Ledger implements AutoCloseable
         }
         finally
         {
-            stuck = pipeline.stop(Math.min(MAX_STAGE_STOP_NANOS, timeoutNanos));
+            stuck = pipeline.stop(STAGE_STOP_NANOS); // not closeTimeout: a short drain bound must not interrupt healthy stages
             if (stuck.isEmpty())
             {
                 try

@@ -25,9 +25,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Why the claim is safe: rounds only grow, so a cell reads {@code EMPTY(r)} only while position
  * {@code r * capacity + index} is unclaimed; the tail passes a position only after its cell was claimed;
- * so a cell CAS can succeed only at the first unclaimed position. {@link #close} claims that position
- * with a SEALED marker, which nobody moves past: every id handed out is below it and no later submit can
- * take one, with no need to wait for submitters to leave.
+ * so a cell CAS can succeed only at the first unclaimed position. {@link #close} first marks the ring
+ * closed (a submitter reads the mark right before its claiming CAS and gives up), then claims the first
+ * unclaimed position with a SEALED marker, which nobody moves past: every id handed out is below it, with
+ * no need to wait for submitters to leave. A submitter that read the mark just before it was set may still
+ * win a position in between; the seal lands after it, so its id is counted.
  *
  * <p>Lanes are not tied to threads: any number of platform or virtual threads may submit. Each thread
  * starts its search at a lane chosen from its id, so with fewer threads than lanes every thread keeps
@@ -63,7 +65,6 @@ public final class SubmissionRing
     private final Lane[] lanes;
     private long consumerPosition;
     private final long idBase;
-    private volatile boolean closed;
 
     /**
      * @param capacity     positions in the global ring, a power of two.
@@ -143,6 +144,10 @@ public final class SubmissionRing
             final long cellRound = cell >>> ROUND_SHIFT;
             if (cell == round << ROUND_SHIFT)
             {
+                if (tail.closed)
+                {
+                    return CLOSED; // refused before claiming: close() may not have managed to seal yet
+                }
                 if (CELLS.compareAndSet(cells, index, cell, cell | ref))
                 {
                     tail.compareAndSet(position, position + 1);
@@ -161,7 +166,7 @@ public final class SubmissionRing
             else
             {
                 // the previous round's operation is not consumed yet: the ring is full
-                if (closed)
+                if (tail.closed)
                 {
                     return CLOSED; // nothing claimed: safe to give up
                 }
@@ -181,7 +186,7 @@ public final class SubmissionRing
      */
     public boolean close(final long timeoutNanos)
     {
-        closed = true;
+        tail.closed = true;
         final long start = System.nanoTime();
         int idle = 0;
         while (true)
@@ -220,7 +225,7 @@ public final class SubmissionRing
     /** @return true once {@link #close} has been called. */
     public boolean isClosed()
     {
-        return closed;
+        return tail.closed;
     }
 
     private static int backOff(final int idle)
@@ -265,7 +270,7 @@ public final class SubmissionRing
                     return lane;
                 }
             }
-            if (closed)
+            if (tail.closed)
             {
                 return null;
             }
@@ -390,7 +395,7 @@ public final class SubmissionRing
                 {
                     break;
                 }
-                if (ring.closed)
+                if (ring.tail.closed)
                 {
                     return -1;
                 }
@@ -418,10 +423,15 @@ public final class SubmissionRing
         }
     }
 
-    /** The tail position, padded against false sharing with the cells array header. */
+    /**
+     * The tail position and the closed flag, padded against false sharing with the cells array header and
+     * with the consumer's fields. Every submitter reads {@code closed} right before its claiming CAS on the
+     * tail's line, so the flag lives on that line, which the submitter has in its cache anyway.
+     */
     static final class PaddedTail extends AtomicLong
     {
         private static final long serialVersionUID = 1L;
+        volatile boolean closed;
         long p1, p2, p3, p4, p5, p6, p7;
     }
 }

@@ -52,6 +52,9 @@ public class SubmissionRingLincheckTest
             .actorsPerThread(3)
             .checkObstructionFreedom(true)
             .minimizeFailedScenario(false)
+            // Lincheck calls an invocation hung after a wall-clock timeout (10 s by default); on a loaded
+            // 2-core machine a healthy invocation can take longer. The setter is Kotlin-internal, hence its name.
+            .invocationTimeout$lincheck(60_000)
             .sequentialSpecification(Spec.class));
     }
 

@@ -198,6 +198,19 @@ class SubmissionRingTest
         assertFalse(ring.hasNext(), "the seal is never delivered");
     }
 
+    /** Found by the attack on issue 8's fix: a close() that timed out on a full ring must still refuse later submits. */
+    @Test
+    void aClosedButUnsealedRingRefusesSubmitsOnceTheConsumerMakesRoom()
+    {
+        final SubmissionRing ring = new SubmissionRing(2, 4, 1);
+        assertEquals(1, ring.submit(1, 1, 0, 1));
+        assertEquals(2, ring.submit(1, 1, 0, 2));
+        assertFalse(ring.close(1_000_000), "full ring, nobody consuming: close times out");
+        assertTrue(ring.poll((txId, type, account, toAccount, amount) -> { }), "the slow consumer goes on");
+        assertEquals(SubmissionRing.CLOSED, ring.submit(1, 1, 0, 3));
+        assertEquals(2, ring.lastAssignedId());
+    }
+
     @Test
     void closeCountsAWinnerPausedBeforeItsTailCas() throws Exception
     {
