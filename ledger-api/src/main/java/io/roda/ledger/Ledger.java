@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.locks.LockSupport;
 
 import io.roda.common.OpType;
+import io.roda.common.Parking;
 import io.roda.common.ProgressIndex;
 import io.roda.common.Result;
 import io.roda.sequencer.SubmissionRing;
@@ -276,21 +276,43 @@ public final class Ledger implements AutoCloseable
         return duration.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : duration.toNanos();
     }
 
+    /**
+     * One step of a waiter's back-off: spin, then yield, then park for a time that doubles every 64 steps
+     * up to {@link #MAX_WAITER_PARK_NANOS}. Parks really wait even for an interrupted thread (the flag is
+     * kept), so an interrupted caller never turns this into a busy spin.
+     */
     static int backOff(final int idle)
     {
-        if (idle < 200)
+        final long park = waiterParkNanos(idle);
+        if (park == 0)
         {
-            Thread.onSpinWait();
-        }
-        else if (idle < 400)
-        {
-            Thread.yield();
+            if (idle < 200)
+            {
+                Thread.onSpinWait();
+            }
+            else
+            {
+                Thread.yield();
+            }
         }
         else
         {
-            LockSupport.parkNanos(Math.min(50_000, 1_000L << Math.min(10, (idle - 400) / 64)));
+            Parking.parkNanos(park);
         }
         return idle + 1;
+    }
+
+    /**
+     * Longest park of a waiter. Waiters wake at most about a thousand times per second once they have waited
+     * tens of milliseconds, so that thousands of them cannot starve the pipeline of CPU on a small machine,
+     * while a short wait still gets microsecond reaction.
+     */
+    static final long MAX_WAITER_PARK_NANOS = 1_000_000;
+
+    /** @return how long step {@code idle} of a waiter's back-off parks (0: it spins or yields). */
+    static long waiterParkNanos(final int idle)
+    {
+        return idle < 400 ? 0 : Math.min(MAX_WAITER_PARK_NANOS, 1_000L << Math.min(10, (idle - 400) / 64));
     }
 
     /**
@@ -443,7 +465,9 @@ public final class Ledger implements AutoCloseable
      * {@link LedgerConfig#closeTimeout()}; each stage then gets up to 10 s to finish its current batch and
      * stop, is interrupted after that, and gets 10 s more. Callers of {@link #await} whose transaction the drain settles get the real outcome.
      *
-     * @throws LedgerFailedException when a stage had failed; the directory is still released.
+     * @throws LedgerFailedException when a stage had failed. The directory is released, unless another stage
+     *                               also did not stop: then the message says so, each stuck stage is attached
+     *                               as a suppressed exception with its stack, and the directory stays locked.
      * @throws LedgerException       when the drain did not finish in time (the message says how far it got;
      *                               everything up to the commit index it names is durable), or a stage did not
      *                               stop: then the directory stays locked until this process exits, so that
@@ -502,13 +526,22 @@ public final class Ledger implements AutoCloseable
             }
             state = CLOSED;
         }
-        checkFailed();
+        final String stuckReport = stuck.isEmpty() ? "" : "; stages that did not stop (the directory stays "
+            + "locked until this process exits): " + stuck.size();
+        if (pipeline.failed())
+        {
+            // a failed stage and a stuck one: both are reported, never only the first
+            final LedgerFailedException e = new LedgerFailedException("ledger in " + config.directory()
+                + " failed and accepts no work; nothing after transaction " + pipeline.commitIndex.get()
+                + " is committed" + stuckReport, pipeline.failure());
+            stuck.forEach(e::addSuppressed);
+            throw e;
+        }
         if (drainProblem != null || !stuck.isEmpty())
         {
             final LedgerException e = new LedgerException("close of ledger in " + config.directory() + " gave up"
                 + (drainProblem == null ? "" : " after " + config.closeTimeout().toMillis() + " ms: " + drainProblem)
-                + (stuck.isEmpty() ? "" : "; stages that did not stop (the directory stays locked until this "
-                + "process exits): " + stuck.size()), stuck.isEmpty() ? null : stuck.get(0));
+                + stuckReport, stuck.isEmpty() ? null : stuck.get(0));
             for (int i = 1; i < stuck.size(); i++)
             {
                 e.addSuppressed(stuck.get(i));

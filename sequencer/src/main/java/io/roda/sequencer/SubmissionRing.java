@@ -3,7 +3,8 @@ package io.roda.sequencer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
+
+import io.roda.common.Parking;
 
 /**
  * Multi-producer ingestion ring where <b>claiming a position and publishing into it are one CAS</b>,
@@ -240,7 +241,7 @@ public final class SubmissionRing
         }
         else
         {
-            LockSupport.parkNanos(10_000);
+            Parking.parkNanos(10_000); // a real wait even for an interrupted submitter
         }
         return idle + 1;
     }

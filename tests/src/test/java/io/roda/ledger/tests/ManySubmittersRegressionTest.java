@@ -51,8 +51,9 @@ class ManySubmittersRegressionTest
             return;
         }
         final Object builder = ofVirtual.invoke(null);
-        final java.lang.reflect.Method unstarted = builder.getClass().getMethod("unstarted", Runnable.class);
-        unstarted.setAccessible(true);
+        // through the public interface Thread.Builder: the builder's own class is internal to java.base
+        final java.lang.reflect.Method unstarted = Class.forName("java.lang.Thread$Builder")
+            .getMethod("unstarted", Runnable.class);
         check(task ->
         {
             try
