@@ -14,7 +14,8 @@ import java.util.zip.CRC32C;
  *
  * <p>Usage per group commit: {@link #beginFrame(long)}, {@link #addRecord} for each transaction,
  * {@link #commitFrame()} (writes and forces). A failed write or force throws and leaves the writer
- * unusable: the caller must stop the ledger, never retry.
+ * unusable: the caller must stop the ledger, never retry. The failed frame is erased from the segment (best
+ * effort; the error says how far that went), so that it cannot be recovered later as if it were committed.
  */
 public final class WalWriter implements AutoCloseable
 {
@@ -63,6 +64,8 @@ public final class WalWriter implements AutoCloseable
      * @param firstTxId its first tx id.
      * @param end       the offset after its last valid frame; bytes beyond it up to {@code dirtyEnd} are zeroed.
      * @param dirtyEnd  the end of any torn data recovery cut off.
+     * @throws IOException when the segment cannot be opened, cleaned or forced: its frames cannot be trusted
+     *                     to be durable, so the ledger must not open.
      */
     public void resume(final Path segment, final long firstTxId, final long end, final long dirtyEnd) throws IOException
     {
@@ -85,8 +88,10 @@ public final class WalWriter implements AutoCloseable
                 zero.clear().limit((int)Math.min(zero.capacity(), dirtyEnd - at));
                 at += channel.write(zero, at);
             }
-            channel.force(false);
         }
+        // frames recovered from the page cache may never have been forced (a failed force, or a process
+        // killed between write and force): they are reported committed from now on, so force them first
+        channel.force(false);
     }
 
     /** @return most records per frame. */
@@ -144,12 +149,14 @@ public final class WalWriter implements AutoCloseable
         frame.putLong(24, 0);
         frame.putInt(WalFormat.FRAME_CRC_OFFSET, WalFormat.frameCrc(crc, frame, 0, bodyLength));
         final int length = WalFormat.FRAME_HEADER_LENGTH + bodyLength;
+        long frameStart = -1;
         try
         {
             if (channel == null || position + length > currentSegmentSize)
             {
                 roll(frameFirstTxId);
             }
+            frameStart = position;
             frame.clear().limit(length);
             while (frame.hasRemaining())
             {
@@ -160,10 +167,57 @@ public final class WalWriter implements AutoCloseable
         catch (final IOException | RuntimeException e)
         {
             failed = true;
-            throw e;
+            if (frameStart < 0)
+            {
+                throw e; // nothing of the frame was written
+            }
+            throw new IOException(e.getMessage() + "; " + erase(frameStart, (int)(position - frameStart)), e);
         }
         frame.clear();
         frameRecords = 0;
+    }
+
+    /**
+     * A frame whose write or force failed is not committed, and the ledger says so. It must not come back
+     * from the page cache at the next open as if it were: its bytes are overwritten with zeros (recovery
+     * then sees the end of the log there) and forced. Best effort: the disk is failing.
+     *
+     * @param length bytes of the frame that were written.
+     * @return what became of the frame, for the error message.
+     */
+    private String erase(final long frameStart, final int length)
+    {
+        final String frameName = "transactions " + frameFirstTxId + ".." + (frameFirstTxId + frameRecords - 1);
+        if (length == 0)
+        {
+            return frameName + " were not written: they are not committed";
+        }
+        try
+        {
+            final ByteBuffer zero = ByteBuffer.allocate(length);
+            long at = frameStart;
+            while (zero.hasRemaining())
+            {
+                at += channel.write(zero, at);
+            }
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            return frameName + " were not forced and could not be erased (" + e.getMessage() + "): reopening may "
+                + "recover them; check their status after reopening before submitting them again";
+        }
+        position = frameStart;
+        try
+        {
+            channel.force(false);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            return frameName + " were not forced and were erased, but the erasure was not forced either ("
+                + e.getMessage() + "): a power cut before the next open may leave them; check their status after "
+                + "reopening before submitting them again";
+        }
+        return frameName + " were not forced and were erased: they are not committed";
     }
 
     private void roll(final long firstTxId) throws IOException

@@ -37,6 +37,70 @@ class FailingDiskTest
         check(FaultyChannels.failingAfter(Integer.MAX_VALUE, 20), "No space left on device");
     }
 
+    /**
+     * Found by the attack on issue 8 (D3): after a failed fsync the ledger said "nothing after N is committed",
+     * yet a reopen in the same boot read the unforced frame back from the page cache and reported it
+     * committed, without ever forcing it. A caller who retried those transactions would pay twice, and a
+     * power cut would lose what was reported committed. The failed frame is now erased, and the failure says so.
+     */
+    @Test
+    void aFrameWhoseForceFailedIsNeverRecoveredAsCommitted() throws Exception
+    {
+        final Ledger ledger = Ledger.open(LedgerConfig.builder(dir).maxBatch(64)
+            .walChannels(FaultyChannels.failingAfter(5, Integer.MAX_VALUE)).build());
+        LedgerFailedException failure = null;
+        try
+        {
+            ledger.openAccount(1);
+            for (int i = 0; i < 1_000_000; i++)
+            {
+                final long id = ledger.deposit(1, 1);
+                if (i % 16 == 0)
+                {
+                    ledger.await(id, Level.COMMITTED, Duration.ofSeconds(10));
+                }
+            }
+        }
+        catch (final LedgerFailedException e)
+        {
+            failure = e;
+        }
+        assertTrue(failure != null, "the sixth force failed, and the ledger said so");
+        final long committed = ledger.commitIndex();
+        assertThrows(LedgerFailedException.class, ledger::close);
+        try (Ledger reopened = Ledger.open(LedgerConfig.builder(dir).build()))
+        {
+            assertEquals(committed, reopened.recoveryReport().lastTxId(),
+                "exactly what the failed ledger reported committed, no more: " + reopened.recoveryReport());
+            assertEquals(committed - 1, reopened.balance(1).orElseThrow().balance());
+        }
+        assertTrue(String.valueOf(failure.getCause()).contains("erased"), String.valueOf(failure.getCause()));
+    }
+
+    /**
+     * D3, the other half: frames recovered from the page cache (a kill -9 between write and force, or an
+     * erasure that could not be forced) are forced before they count as committed; when that force fails,
+     * the ledger does not open.
+     */
+    @Test
+    void reopeningForcesTheRecoveredTailOrRefusesToOpen() throws Exception
+    {
+        try (Ledger ledger = Ledger.open(dir))
+        {
+            ledger.openAccount(1);
+            assertTrue(ledger.await(ledger.deposit(1, 7), Level.COMMITTED, Duration.ofSeconds(10)));
+        }
+        final LedgerConfig failingForces = LedgerConfig.builder(dir)
+            .walChannels(FaultyChannels.failingAfter(0, Integer.MAX_VALUE)).build();
+        final Exception e = assertThrows(Exception.class, () -> Ledger.open(failingForces).close());
+        assertTrue(String.valueOf(e).contains("fsync failed") || String.valueOf(e.getCause()).contains("fsync failed"),
+            String.valueOf(e));
+        try (Ledger reopened = Ledger.open(dir))
+        {
+            assertEquals(7, reopened.balance(1).orElseThrow().balance(), "a refused open changed nothing");
+        }
+    }
+
     private void check(final FaultyChannels channels, final String expectedError) throws Exception
     {
         final LedgerConfig config = LedgerConfig.builder(dir).maxBatch(64).walChannels(channels).build();
