@@ -238,6 +238,49 @@ class ShutdownRegressionTest
         }
     }
 
+    /**
+     * Found by the attack on issue 8's fix (D1): the stages' stop was bounded by closeTimeout, so a short drain
+     * bound interrupted healthy stages mid-write (a ClosedByInterruptException in the WAL) and turned a
+     * give-up into a failure. A short closeTimeout may end the drain early; it must never break a healthy stage.
+     */
+    @Test
+    void aShortCloseTimeoutNeverInterruptsHealthyStages() throws Exception
+    {
+        for (int round = 0; round < 3; round++)
+        {
+            final Ledger ledger = Ledger.open(LedgerConfig.builder(dir).closeTimeout(Duration.ofMillis(1)).build());
+            assertTrue(ledger.await(ledger.openAccount(1 + round), Level.COMMITTED, Duration.ofSeconds(30)));
+            for (int i = 0; i < 20_000; i++)
+            {
+                ledger.deposit(1 + round, 1);
+            }
+            try
+            {
+                ledger.close();
+            }
+            catch (final io.roda.ledger.LedgerFailedException e)
+            {
+                throw new AssertionError("a healthy stage was broken by close", e);
+            }
+            catch (final LedgerException e)
+            {
+                assertTrue(e.getMessage().contains("gave up") && !e.getMessage().contains("did not stop"),
+                    e.getMessage());
+            }
+            assertEquals(null, ledger.failure());
+            try (Ledger reopened = Ledger.open(dir))
+            {
+                final long replayed = reopened.recoveryReport().lastTxId();
+                long sum = 0;
+                for (int a = 1; a <= 1 + round; a++)
+                {
+                    sum += reopened.balance(a).orElseThrow().balance();
+                }
+                assertEquals(replayed - (1 + round), sum, "one unit per recovered deposit, every account opened");
+            }
+        }
+    }
+
     /** Issue 8, defect 15: {@code await(Duration.ofSeconds(Long.MAX_VALUE))} overflowed. */
     @Test
     void awaitAcceptsTheLongestDuration() throws Exception
