@@ -44,7 +44,6 @@ public final class Ledger implements AutoCloseable
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
-    private static final long STAGE_STOP_NANOS = 10_000_000_000L;
 
     /** OPEN, then CLOSING while close() drains the pipeline, then CLOSED once the stages have stopped. */
     private volatile int state = OPEN;
@@ -462,8 +461,8 @@ public final class Ledger implements AutoCloseable
     /**
      * Stops accepting work, waits until everything submitted is committed (and, by default, snapshotted),
      * then stops the stages and releases the directory. Idempotent. Every wait is bounded by
-     * {@link LedgerConfig#closeTimeout()}; each stage then gets up to 10 s to finish its current batch and
-     * stop, is interrupted after that, and gets 10 s more. Callers of {@link #await} whose transaction the drain settles get the real outcome.
+     * {@link LedgerConfig#closeTimeout()}; each stage then gets {@link LedgerConfig#stageStopTimeout()} (10 s by
+     * default) to finish its current batch and stop, is interrupted after that, and gets as long again. Callers of {@link #await} whose transaction the drain settles get the real outcome.
      *
      * @throws LedgerFailedException when a stage had failed. The directory is released, unless another stage
      *                               also did not stop: then the message says so, each stuck stage is attached
@@ -511,7 +510,8 @@ public final class Ledger implements AutoCloseable
         }
         finally
         {
-            stuck = pipeline.stop(STAGE_STOP_NANOS); // not closeTimeout: a short drain bound must not interrupt healthy stages
+            // its own bound, not closeTimeout: a short drain bound never interrupts healthy stages
+            stuck = pipeline.stop(toNanosSaturated(config.stageStopTimeout()));
             if (stuck.isEmpty())
             {
                 try

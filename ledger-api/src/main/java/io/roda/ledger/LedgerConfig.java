@@ -29,6 +29,7 @@ public final class LedgerConfig
     private final AgentRunner.Pinning pinning;
     private final boolean snapshotOnClose;
     private final java.time.Duration closeTimeout;
+    private final java.time.Duration stageStopTimeout;
     private final WalChannelFactory walChannels;
 
     private LedgerConfig(final Builder b)
@@ -49,6 +50,7 @@ public final class LedgerConfig
         pinning = b.pinning;
         snapshotOnClose = b.snapshotOnClose;
         closeTimeout = b.closeTimeout;
+        stageStopTimeout = b.stageStopTimeout;
         walChannels = b.walChannels;
     }
 
@@ -165,11 +167,20 @@ public final class LedgerConfig
 
     /**
      * @return how long {@link Ledger#close()} waits for the pipeline to drain (commit, and the final snapshot)
-     *     before it gives up and stops the stages anyway; each stage then gets as long again to stop.
+     *     before it gives up and stops the stages anyway.
      */
     public java.time.Duration closeTimeout()
     {
         return closeTimeout;
+    }
+
+    /**
+     * @return how long {@link Ledger#close()} gives each stage to finish its current batch and stop; a stage
+     *     still running then is interrupted and gets as long again, and one that outlives that is reported.
+     */
+    public java.time.Duration stageStopTimeout()
+    {
+        return stageStopTimeout;
     }
 
     /** Builds a {@link LedgerConfig}. Every setter validates its argument and names it when it is bad. */
@@ -191,6 +202,7 @@ public final class LedgerConfig
         private AgentRunner.Pinning pinning = AgentRunner.Pinning.BEST_EFFORT;
         private boolean snapshotOnClose = true;
         private java.time.Duration closeTimeout = java.time.Duration.ofSeconds(60);
+        private java.time.Duration stageStopTimeout = java.time.Duration.ofSeconds(10);
         private WalChannelFactory walChannels = WalChannelFactory.DEFAULT;
 
         private Builder(final Path directory)
@@ -310,6 +322,22 @@ public final class LedgerConfig
                 throw new IllegalArgumentException("closeTimeout must be in 1 ms .. 24 h, was " + value);
             }
             closeTimeout = value;
+            return this;
+        }
+
+        /**
+         * How long close() gives each stage to stop before interrupting it, and again after (default 10 s;
+         * 1 ms .. 1 h). Independent of {@link #closeTimeout}: a short drain bound never interrupts a healthy
+         * stage unless this one is short too.
+         */
+        public Builder stageStopTimeout(final java.time.Duration value)
+        {
+            Objects.requireNonNull(value, "stageStopTimeout");
+            if (value.compareTo(java.time.Duration.ofMillis(1)) < 0 || value.compareTo(java.time.Duration.ofHours(1)) > 0)
+            {
+                throw new IllegalArgumentException("stageStopTimeout must be in 1 ms .. 1 h, was " + value);
+            }
+            stageStopTimeout = value;
             return this;
         }
 

@@ -71,6 +71,9 @@ class LedgerApiTest
         assertThrows(IllegalArgumentException.class, () -> LedgerConfig.builder(dir).maxAccounts(0));
         assertThrows(IllegalArgumentException.class, () -> LedgerConfig.builder(dir).laneSize(3));
         assertThrows(IllegalArgumentException.class, () -> LedgerConfig.builder(dir).idleStrategy("nap"));
+        assertThrows(IllegalArgumentException.class, () -> LedgerConfig.builder(dir).closeTimeout(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> LedgerConfig.builder(dir).stageStopTimeout(Duration.ofHours(2)));
+        assertThrows(NullPointerException.class, () -> LedgerConfig.builder(dir).stageStopTimeout(null));
         final LedgerException inUse = assertThrows(LedgerException.class, () -> Ledger.open(dir));
         assertTrue(inUse.getMessage().contains("in use"), inUse.getMessage());
         ledger.close();

@@ -157,7 +157,7 @@ class ShutdownRegressionTest
             }
         }, () -> { });
         final Ledger ledger = Ledger.open(LedgerConfig.builder(dir).walChannels(stuckDisk)
-            .closeTimeout(Duration.ofMillis(300)).build());
+            .closeTimeout(Duration.ofMillis(300)).stageStopTimeout(Duration.ofSeconds(1)).build());
         ledger.openAccount(1);
         assertTrue(ledger.await(ledger.deposit(1, 5), Level.COMMITTED, Duration.ofSeconds(30)));
         stuck.set(true);
@@ -202,7 +202,7 @@ class ShutdownRegressionTest
             }
         }, () -> { });
         final Ledger ledger = Ledger.open(LedgerConfig.builder(dir).walChannels(stuckDisk).snapshotEveryTx(0)
-            .closeTimeout(Duration.ofMillis(300)).build());
+            .closeTimeout(Duration.ofMillis(300)).stageStopTimeout(Duration.ofSeconds(1)).build());
         try
         {
             ledger.openAccount(1);
