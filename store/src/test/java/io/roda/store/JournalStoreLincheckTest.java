@@ -26,6 +26,12 @@ public class JournalStoreLincheckTest
     static final long TORN = -1;
     static final long OUT_OF_ORDER = -2;
     private static final int FIELDS = 3;
+    /**
+     * Read between two fields of a visited record. {@link RecordView} reads through {@code ByteBuffer.getLong},
+     * inside the JDK, which Lincheck does not instrument: without this read a visit would be one atomic step
+     * to the model checker and a writer could never run in the middle of it.
+     */
+    private static volatile int switchPoint;
 
     /** Scenarios append at most a few records: a store of 16 never fills, so every append succeeds. */
     private final JournalStore store = JournalStore.anonymous("lincheck", 8 * FIELDS, 16, JournalStore.Mode.APPEND);
@@ -89,6 +95,10 @@ public class JournalStoreLincheckTest
             if (view.getLong(8 * f) != view.index() + 1)
             {
                 return false;
+            }
+            if (switchPoint != 0)
+            {
+                throw new AssertionError("never written");
             }
         }
         return true;
