@@ -23,10 +23,12 @@ import org.junit.jupiter.api.Timeout;
  * <ul>
  *   <li>The consumer does not park; its decision to park is recorded. Lincheck 2.39's model checker may wake a
  *       parked thread spuriously, which would hide exactly the lost wake-up this test looks for.</li>
- *   <li>What the producer saw is read from {@code Waker.sleeping} right after {@code wake()} returns. That
- *       equals what {@code wake()} read in every run in which the consumer parks: once it has decided to park
- *       the consumer leaves {@code sleeping} true, and it can only have announced before the producer
- *       published (else its re-check would have seen the work), hence before {@code wake()} read the flag.</li>
+ *   <li>What the producer saw is read from {@code Waker.sleeping} right after {@code wake()} returns, a
+ *       stand-in for the read inside {@code wake()}, which returns nothing. With the producer's order right
+ *       (publish, then wake) the two agree in every run in which the consumer parks: once it has decided to
+ *       park the consumer leaves {@code sleeping} true, and it can only have announced before the producer
+ *       published (else its re-check would have seen the work), hence before {@code wake()} read the flag.
+ *       A variant that moves {@code wake()} must move this read with it.</li>
  * </ul>
  * Lincheck explores interleavings under sequential consistency, so this checks the protocol's logic (the order
  * of each side's store and load), not the fences: the fences are what makes the hardware keep that order
@@ -53,7 +55,7 @@ public class WakerLincheckTest
     private final Waker waker = new Waker();
     /** The producer's published work (in the pipeline: a stage's index, released, read with acquire). */
     private volatile boolean workPublished;
-    private volatile boolean consumerParks;
+    private volatile boolean consumerDecidedToPark;
     private volatile boolean producerDone;
     private volatile boolean producerSawSleeping;
 
@@ -73,7 +75,7 @@ public class WakerLincheckTest
             waker.awake();
             return;
         }
-        consumerParks = true; // here AgentRunner parks; it stays sleeping until unparked
+        consumerDecidedToPark = true; // here AgentRunner parks; it stays sleeping until unparked
     }
 
     /** The producer: publish, then wake. */
@@ -89,7 +91,7 @@ public class WakerLincheckTest
     @Validate
     public void noLostWakeUp()
     {
-        if (consumerParks && producerDone && !producerSawSleeping)
+        if (consumerDecidedToPark && producerDone && !producerSawSleeping)
         {
             throw new IllegalStateException("lost wake-up: the consumer parks with work published, "
                 + "and the producer did not see it sleeping");
@@ -100,8 +102,8 @@ public class WakerLincheckTest
     void aConsumerThatParksIsAlwaysSeenSleepingByTheProducer()
     {
         LinChecker.check(WakerLincheckTest.class, new ModelCheckingOptions()
-            .iterations(10)
-            .invocationsPerIteration(500)
+            .iterations(4)
+            .invocationsPerIteration(200)
             .threads(2)
             .actorsPerThread(1)
             .actorsBefore(0)
