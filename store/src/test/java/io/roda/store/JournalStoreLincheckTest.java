@@ -36,7 +36,11 @@ public class JournalStoreLincheckTest
     /** Scenarios append at most a few records: a store of 16 never fills, so every append succeeds. */
     private final JournalStore store = JournalStore.anonymous("lincheck", 8 * FIELDS, 16, JournalStore.Mode.APPEND);
 
-    /** The single writer: claim, write every field (plain stores, as the pipeline's writers do), publish. */
+    /**
+     * The single writer: claim, write every field with a plain store, publish. The pipeline's writers use
+     * {@code ByteBuffer.putLong}, the same plain store but inside the JDK, where Lincheck cannot switch threads;
+     * {@link Memory#putLong} lets it switch between the fields.
+     */
     @Operation(nonParallelGroup = "writer")
     public long append()
     {
