@@ -194,8 +194,8 @@ public final class Recovery
                 throw new RecoveryException("committed transactions " + (lastTxId + 1) + ".." + watermark
                     + " are missing: " + LedgerFile.path(dir) + " records that every transaction up to " + watermark
                     + " was forced to disk, but " + (snapshot == null ? "no snapshot" : "snapshot " + snapshot.file())
-                    + " and the WAL in " + walDir + " (" + scan.segments().size() + " segment(s)) end at " + lastTxId,
-                    null);
+                    + " and the WAL in " + walDir + " (" + scan.segments().size() + " segment(s)) end at " + lastTxId
+                    + walEnd(scan), null);
             }
             final boolean zeroSum = state.sumOfBalances() == 0;
             final RecoveryReport report = new RecoveryReport(lastTxId, snapshotTxId,
@@ -222,6 +222,20 @@ public final class Recovery
         {
             throw new RecoveryException("cannot read " + dir + ": " + e.getMessage() + withDamaged(damaged), e);
         }
+    }
+
+    private static String walEnd(final WalReader.ScanResult scan)
+    {
+        if (scan.truncation() != null)
+        {
+            return "; the WAL's end was cut as a torn tail: " + scan.truncation();
+        }
+        if (scan.segments().isEmpty())
+        {
+            return "; no WAL segment is left";
+        }
+        final WalReader.SegmentSummary tail = scan.segments().get(scan.segments().size() - 1);
+        return "; the WAL's data ends in " + tail.file() + " at offset " + tail.validEnd();
     }
 
     private static String withDamaged(final List<String> damaged)
