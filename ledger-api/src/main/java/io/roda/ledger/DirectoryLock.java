@@ -7,6 +7,8 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The lock on {@code DIR/LOCK}: an open ledger holds it exclusively; readers (recover, inspect, balances)
@@ -15,6 +17,13 @@ import java.nio.file.StandardOpenOption;
  */
 public final class DirectoryLock implements AutoCloseable
 {
+    /**
+     * Locks this JVM holds, by directory. fcntl locks belong to the process, and closing <em>any</em> channel
+     * on the file releases them all, so this JVM must never open a second channel on a LOCK it holds: a
+     * refused attempt would silently unlock the directory for other processes.
+     */
+    private static final Map<Path, FileLock> HELD = new HashMap<>();
+
     private final FileChannel channel;
     private final FileLock lock;
 
@@ -45,7 +54,27 @@ public final class DirectoryLock implements AutoCloseable
         return take(dir, false);
     }
 
-    private static DirectoryLock take(final Path dir, final boolean shared)
+    /**
+     * @throws DirectoryInUseException when this JVM holds the lock of {@code dir} (then no channel may be
+     *                                 opened on it; see {@link #HELD}).
+     */
+    static synchronized void checkNotHeldHere(final Path dir) throws IOException
+    {
+        final FileLock held = HELD.get(dir.toRealPath());
+        if (held != null && held.isValid())
+        {
+            throw new DirectoryInUseException(dir + " is in use by " + (held.isShared() ? "a tool reading it"
+                : "an open ledger") + " in this process");
+        }
+    }
+
+    /** Records that this JVM holds {@code lock} on {@code dir}'s LOCK file; it counts until released. */
+    static synchronized void register(final Path dir, final FileLock lock) throws IOException
+    {
+        HELD.put(dir.toRealPath(), lock);
+    }
+
+    private static synchronized DirectoryLock take(final Path dir, final boolean shared)
     {
         final Path file = dir.resolve("LOCK");
         FileChannel channel = null;
@@ -55,6 +84,7 @@ public final class DirectoryLock implements AutoCloseable
             {
                 throw new LedgerException("ledger directory " + dir + " does not exist", null);
             }
+            checkNotHeldHere(dir);
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock;
             try
@@ -71,6 +101,7 @@ public final class DirectoryLock implements AutoCloseable
                     ? dir + " is in use by an open ledger; stop it (or wait for it to close) before reading it"
                     : dir + " is in use by another open ledger or a tool reading it (" + file + " is locked)");
             }
+            register(dir, lock);
             return new DirectoryLock(channel, lock);
         }
         catch (final IOException e)

@@ -95,19 +95,24 @@ public final class Ledger implements AutoCloseable
         {
             Files.createDirectories(Recovery.walDirectory(dir));
             Files.createDirectories(Recovery.snapshotDirectory(dir));
-            channel = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
-            try
+            synchronized (DirectoryLock.class) // with DirectoryLock: check, open, lock and register as one step
             {
-                lock = channel.tryLock(); // exclusive; readers take it shared (DirectoryLock)
-            }
-            catch (final OverlappingFileLockException e)
-            {
-                lock = null;
-            }
-            if (lock == null)
-            {
-                throw new DirectoryInUseException(dir + " is in use by another open ledger or a tool reading it", null);
+                DirectoryLock.checkNotHeldHere(dir); // a second channel on a LOCK this JVM holds would release it
+                channel = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                try
+                {
+                    lock = channel.tryLock(); // exclusive; readers take it shared (DirectoryLock)
+                }
+                catch (final OverlappingFileLockException e)
+                {
+                    lock = null;
+                }
+                if (lock == null)
+                {
+                    throw new DirectoryInUseException(dir + " is in use by another open ledger or a tool reading it", null);
+                }
+                DirectoryLock.register(dir, lock);
             }
             if (!Files.exists(LedgerFile.path(dir)) && !Recovery.holdsData(dir))
             {
