@@ -135,6 +135,10 @@ public final class DirectoryLock implements AutoCloseable
     @Override
     public void close()
     {
+        synchronized (DirectoryLock.class)
+        {
+            HELD.values().remove(lock);
+        }
         try
         {
             lock.release();
