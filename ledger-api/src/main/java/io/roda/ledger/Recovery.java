@@ -16,7 +16,9 @@ import io.roda.wal.WalReader;
 /**
  * Rebuilds the ledger state from disk: the newest snapshot that verifies (falling back to older ones),
  * then every WAL transaction after it, re-executed by the same deterministic rules and checked against
- * the result the WAL recorded. Read-only: the torn tail it finds is cut later by the WAL writer.
+ * the result the WAL recorded. Read-only: the torn tail it finds is cut later by the WAL writer. It never ends
+ * below the commit watermark of {@code DIR/LEDGER} and builds the state with the settings stored there; public
+ * entry points hold {@code DIR/LOCK} shared meanwhile. docs/FORMATS.md states every rule.
  */
 public final class Recovery
 {
