@@ -11,6 +11,7 @@ import io.roda.snapshotter.SnapshotFiles;
 import io.roda.transactor.LedgerState;
 import io.roda.transactor.ResultLog;
 import io.roda.wal.WalCorruptionException;
+import io.roda.wal.WalFormat;
 import io.roda.wal.WalReader;
 
 /**
@@ -197,6 +198,17 @@ public final class Recovery
                     + " are missing: " + LedgerFile.path(dir) + " records that every transaction up to " + watermark
                     + " was forced to disk, but " + (snapshot == null ? "no snapshot" : "snapshot " + snapshot.file())
                     + " and the WAL in " + walDir + " (" + scan.segments().size() + " segment(s)) end at " + lastTxId
+                    + walEnd(scan), null);
+            }
+            final long newestRecorded = stored == null ? 0 : stored.newestSegment();
+            final List<Path> present = WalReader.listSegments(walDir);
+            if (newestRecorded > 0 && (present.isEmpty()
+                || WalReader.firstTxIdOf(present.get(present.size() - 1)) < newestRecorded))
+            {
+                // retention never deletes the newest segment, so the recorded one (or a later one) must be there
+                throw new RecoveryException("WAL segment " + walDir.resolve(WalFormat.segmentName(newestRecorded))
+                    + " is missing: " + LedgerFile.path(dir) + " records it as created (its frames may hold "
+                    + "committed transactions from " + newestRecorded + " on); the WAL's data ends at " + lastTxId
                     + walEnd(scan), null);
             }
             final boolean zeroSum = state.sumOfBalances() == 0;

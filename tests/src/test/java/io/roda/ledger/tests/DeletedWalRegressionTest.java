@@ -92,6 +92,18 @@ class DeletedWalRegressionTest
     }
 
     @Test
+    void deletingTheNewestSegmentAfterACrashIsAnError() throws Exception
+    {
+        final Path image = crashImage(tmp.resolve("live"), tmp.resolve("image"), 8_000);
+        final List<Path> segments = WalReader.listSegments(Recovery.walDirectory(image));
+        final Path newest = segments.get(segments.size() - 1);
+        Files.delete(newest);
+        final RecoveryException e = assertThrows(RecoveryException.class,
+            () -> Recovery.recover(image, Recovery.USE_STORED, null));
+        assertTrue(e.getMessage().contains(newest.toString() + " is missing"), e.getMessage());
+    }
+
+    @Test
     void aCleanCloseRemembersEverythingSoLosingTheLastSegmentIsAnError() throws Exception
     {
         final Path dir = tmp.resolve("closed");
