@@ -43,8 +43,9 @@ final class ApplyCommand implements Callable<Integer>
     @Option(names = "--input", required = true, description = "CSV input file, or - for standard input.")
     String input;
 
-    @Option(names = "--max-accounts", defaultValue = "1048576", description = "Most accounts (default ${DEFAULT-VALUE}).")
-    long maxAccounts;
+    @Option(names = "--max-accounts", description = "Most accounts; a new DIR stores it (default 1048576), an "
+        + "existing DIR uses its stored value (a different one is refused).")
+    Long maxAccounts;
 
     @Override
     public Integer call() throws IOException
@@ -138,7 +139,8 @@ final class ApplyCommand implements Callable<Integer>
         final byte[] line = new byte[64];
         long submitted = 0;
         long printed = 0;
-        try (Ledger ledger = Ledger.open(LedgerConfig.builder(data).maxAccounts(maxAccounts).build());
+        try (Ledger ledger = Ledger.open(maxAccounts == null ? LedgerConfig.builder(data).build()
+            : LedgerConfig.builder(data).maxAccounts(maxAccounts).build());
             BufferedReader reader = Files.newBufferedReader(source, StandardCharsets.UTF_8))
         {
             String text;

@@ -7,8 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 
+import io.roda.ledger.DirectoryInUseException;
+import io.roda.ledger.LedgerException;
 import io.roda.ledger.Recovery;
-import io.roda.ledger.RecoveryException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -30,9 +31,14 @@ final class BalancesCommand implements Callable<Integer>
         final Recovery.Recovered recovered;
         try
         {
-            recovered = Recovery.recover(data.path, data.maxAccounts, null);
+            recovered = Recovery.recover(data.path, data.maxAccounts(), null);
         }
-        catch (final RecoveryException e)
+        catch (final DirectoryInUseException e)
+        {
+            System.err.println("directory in use: " + e.getMessage());
+            return DataDirectory.EXIT_IN_USE;
+        }
+        catch (final LedgerException e)
         {
             System.err.println("recovery failed: " + e.getMessage());
             return 1;

@@ -8,9 +8,12 @@ import java.util.concurrent.Callable;
 
 import io.roda.common.OpType;
 import io.roda.common.Result;
+import io.roda.ledger.DirectoryInUseException;
+import io.roda.ledger.DirectoryLock;
+import io.roda.ledger.LedgerException;
 import io.roda.ledger.Recovery;
+import io.roda.ledger.RecoveryReport;
 import io.roda.snapshotter.SnapshotFiles;
-import io.roda.wal.WalCorruptionException;
 import io.roda.wal.WalReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +21,8 @@ import picocli.CommandLine.Option;
 
 /** {@code ledger inspect --data DIR}: the segments, snapshots and records, for a person. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-    description = "Show the WAL segments, snapshots and the last records of a ledger directory, with a summary.")
+    description = {"Show the snapshots, the WAL segments recovery replays and the last records, with recovery's verdict.",
+        "Exit 0 when the data verifies, 1 when it does not, 2 when DIR does not exist, 4 when a running ledger has DIR open."})
 final class InspectCommand implements Callable<Integer>
 {
     @Mixin
@@ -35,43 +39,55 @@ final class InspectCommand implements Callable<Integer>
             return 2;
         }
         final Path data = directory.path;
-        int status = 0;
-        System.out.println("Snapshots in " + Recovery.snapshotDirectory(data) + ":");
-        for (final Path file : SnapshotFiles.list(Recovery.snapshotDirectory(data)))
-        {
-            try
-            {
-                final SnapshotFiles.Info info = SnapshotFiles.load(file, (a, b, c) -> { });
-                System.out.printf("  %s  tx %d  accounts %d  %d bytes  valid%n", file.getFileName(), info.txId(),
-                    info.accounts(), Files.size(file));
-            }
-            catch (final IOException e)
-            {
-                System.out.printf("  %s  DAMAGED: %s%n", file.getFileName(), e.getMessage());
-            }
-        }
         final ArrayDeque<String> last = new ArrayDeque<>();
         final long[] counts = new long[OpType.values().length + 1];
         final long[] results = new long[Result.values().length];
-        System.out.println("WAL segments in " + Recovery.walDirectory(data) + ":");
-        try
+        final WalReader.RecordHandler observer = (txId, type, result, account, toAccount, amount, segment, frameOffset) ->
         {
-            final WalReader.ScanResult scan = WalReader.scan(Recovery.walDirectory(data), 1,
-                (txId, type, result, account, toAccount, amount, segment, frameOffset) ->
+            counts[type]++;
+            results[result]++;
+            if (records > 0)
+            {
+                if (last.size() == records)
                 {
-                    counts[type]++;
-                    results[result]++;
-                    if (records > 0)
-                    {
-                        if (last.size() == records)
-                        {
-                            last.removeFirst();
-                        }
-                        last.addLast(String.format("  tx %d  %s %d%s amount %d -> %s", txId, OpType.fromCode(type),
-                            account, type == OpType.TRANSFER_CODE ? " -> " + toAccount : "", amount,
-                            Result.fromCode(result)));
-                    }
-                });
+                    last.removeFirst();
+                }
+                last.addLast(String.format("  tx %d  %s %d%s amount %d -> %s", txId, OpType.fromCode(type),
+                    account, type == OpType.TRANSFER_CODE ? " -> " + toAccount : "", amount, Result.fromCode(result)));
+            }
+        };
+        // the verdict is recovery's: newest valid snapshot + the WAL from it on (older WAL may be pruned)
+        try (DirectoryLock lock = DirectoryLock.shared(data))
+        {
+            System.out.println("Snapshots in " + Recovery.snapshotDirectory(data) + ":");
+            for (final Path file : SnapshotFiles.list(Recovery.snapshotDirectory(data)))
+            {
+                try
+                {
+                    final SnapshotFiles.Info info = SnapshotFiles.verify(file);
+                    System.out.printf("  %s  tx %d  accounts %d  %d bytes  valid%n", file.getFileName(), info.txId(),
+                        info.accounts(), Files.size(file));
+                }
+                catch (final IOException e)
+                {
+                    System.out.printf("  %s  DAMAGED: %s%n", file.getFileName(), e.getMessage());
+                }
+            }
+            final Recovery.Recovered recovered;
+            try
+            {
+                recovered = Recovery.recoverHoldingLock(lock, data, directory.maxAccounts(), observer);
+            }
+            catch (final LedgerException e)
+            {
+                System.out.println("Summary:");
+                System.out.println("  CORRUPT: " + e.getMessage());
+                return 1;
+            }
+            final RecoveryReport report = recovered.report();
+            final WalReader.ScanResult scan = recovered.wal();
+            System.out.println("WAL segments in " + Recovery.walDirectory(data) + " replayed from tx "
+                + (report.snapshotTxId() + 1) + ":");
             long total = 0;
             for (final WalReader.SegmentSummary s : scan.segments())
             {
@@ -82,7 +98,9 @@ final class InspectCommand implements Callable<Integer>
             System.out.println("Last " + last.size() + " records:");
             last.forEach(System.out::println);
             System.out.println("Summary:");
-            System.out.printf("  segments %d, records %d, last tx %d%n", scan.segments().size(), total, scan.lastTxId());
+            System.out.printf("  snapshot tx %d, segments %d, records %d, last tx %d, commit watermark %d, accounts %d%n",
+                report.snapshotTxId(), scan.segments().size(), total, report.lastTxId(), report.commitWatermark(),
+                report.accounts());
             for (final OpType t : OpType.values())
             {
                 System.out.printf("  %-9s %d%n", t.name().toLowerCase(), counts[t.code()]);
@@ -96,12 +114,13 @@ final class InspectCommand implements Callable<Integer>
             }
             System.out.println("  torn tail: " + (scan.truncation() == null ? "none" : scan.truncation()
                 + " (" + scan.truncatedBytes() + " bytes)"));
+            System.out.println("  verdict: ok");
+            return 0;
         }
-        catch (final WalCorruptionException e)
+        catch (final DirectoryInUseException e)
         {
-            System.out.println("  CORRUPT: " + e.getMessage());
-            status = 1;
+            System.err.println("directory in use: " + e.getMessage());
+            return DataDirectory.EXIT_IN_USE;
         }
-        return status;
     }
 }

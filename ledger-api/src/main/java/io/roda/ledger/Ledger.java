@@ -48,15 +48,17 @@ public final class Ledger implements AutoCloseable
     /** OPEN, then CLOSING while close() drains the pipeline, then CLOSED once the stages have stopped. */
     private volatile int state = OPEN;
 
-    private Ledger(final LedgerConfig config, final FileChannel lockChannel, final FileLock lock) throws IOException
+    private Ledger(final LedgerConfig requested, final FileChannel lockChannel, final FileLock lock) throws IOException
     {
-        this.config = config;
         this.lockChannel = lockChannel;
         this.lock = lock;
-        Recovery.deleteTemporaryFiles(Recovery.snapshotDirectory(config.directory()));
-        final ResultLog results = new ResultLog(config.resultRetention());
-        final Recovery.Recovered recovered = Recovery.recover(config.directory(), config.maxAccounts(), results);
+        Recovery.deleteTemporaryFiles(Recovery.snapshotDirectory(requested.directory()));
+        final ResultLog results = new ResultLog(requested.resultRetention());
+        final Recovery.Recovered recovered = Recovery.recoverLocked(requested.directory(),
+            requested.maxAccountsSpecified() ? requested.maxAccounts() : Recovery.USE_STORED, results, null);
         this.recovery = recovered.report();
+        // settings that change replay results come from DIR/LEDGER when the caller left them at their default
+        this.config = requested.withMaxAccounts(recovery.maxAccounts());
         this.pipeline = new LedgerPipeline(config, recovered, results);
         this.submissions = pipeline.submissions;
         this.sequencer = pipeline.sequencerWaker;
@@ -92,19 +94,28 @@ public final class Ledger implements AutoCloseable
         {
             Files.createDirectories(Recovery.walDirectory(dir));
             Files.createDirectories(Recovery.snapshotDirectory(dir));
-            channel = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
-            try
+            synchronized (DirectoryLock.class) // with DirectoryLock: check, open, lock and register as one step
             {
-                lock = channel.tryLock();
+                DirectoryLock.checkNotHeldHere(dir); // a second channel on a LOCK this JVM holds would release it
+                channel = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                try
+                {
+                    lock = channel.tryLock(); // exclusive; readers take it shared (DirectoryLock)
+                }
+                catch (final OverlappingFileLockException e)
+                {
+                    lock = null;
+                }
+                if (lock == null)
+                {
+                    throw new DirectoryInUseException(dir + " is in use by another open ledger or a tool reading it", null);
+                }
+                DirectoryLock.register(dir, lock);
             }
-            catch (final OverlappingFileLockException e)
+            if (!Files.exists(LedgerFile.path(dir)) && !Recovery.holdsData(dir))
             {
-                lock = null;
-            }
-            if (lock == null)
-            {
-                throw new LedgerException(dir + " is in use by another open ledger", null);
+                LedgerFile.create(dir, config.maxAccounts()); // a new ledger: remember its settings first
             }
             return new Ledger(config, channel, lock);
         }

@@ -15,6 +15,7 @@ public final class LedgerConfig
 {
     private final Path directory;
     private final long maxAccounts;
+    private final boolean maxAccountsSpecified;
     private final int submissionRingSize;
     private final int laneSize;
     private final int transactorRingSize;
@@ -36,6 +37,7 @@ public final class LedgerConfig
     {
         directory = b.directory;
         maxAccounts = b.maxAccounts;
+        maxAccountsSpecified = b.maxAccountsSpecified;
         submissionRingSize = b.submissionRingSize;
         laneSize = b.laneSize;
         transactorRingSize = b.transactorRingSize;
@@ -73,6 +75,43 @@ public final class LedgerConfig
     public long maxAccounts()
     {
         return maxAccounts;
+    }
+
+    /**
+     * @return whether {@link Builder#maxAccounts(long)} was called; when not, an existing ledger adopts the
+     *     value stored in its {@code LEDGER} file, and a new one stores the default.
+     */
+    public boolean maxAccountsSpecified()
+    {
+        return maxAccountsSpecified;
+    }
+
+    /** @return this configuration with {@code value} as its max accounts (the one stored with the data). */
+    LedgerConfig withMaxAccounts(final long value)
+    {
+        if (value == maxAccounts)
+        {
+            return this;
+        }
+        final Builder b = new Builder(directory);
+        b.maxAccounts = value;
+        b.maxAccountsSpecified = true;
+        b.submissionRingSize = submissionRingSize;
+        b.laneSize = laneSize;
+        b.transactorRingSize = transactorRingSize;
+        b.journalSize = journalSize;
+        b.maxBatch = maxBatch;
+        b.walSegmentSize = walSegmentSize;
+        b.walForceIntervalMicros = walForceIntervalMicros;
+        b.snapshotEveryTx = snapshotEveryTx;
+        b.retainSnapshots = retainSnapshots;
+        b.resultRetention = resultRetention;
+        b.idleStrategy = idleStrategy;
+        b.pinning = pinning;
+        b.snapshotOnClose = snapshotOnClose;
+        b.closeTimeout = closeTimeout;
+        b.walChannels = walChannels;
+        return new LedgerConfig(b);
     }
 
     /** @return positions of the multi-producer ingestion ring. */
@@ -188,6 +227,7 @@ public final class LedgerConfig
     {
         private final Path directory;
         private long maxAccounts = 1 << 20;
+        private boolean maxAccountsSpecified;
         private int submissionRingSize = 1 << 16;
         private int laneSize = 1 << 10;
         private int transactorRingSize = 1 << 16;
@@ -210,10 +250,15 @@ public final class LedgerConfig
             this.directory = directory;
         }
 
-        /** Most accounts (default 1,048,576). Memory: about 56 bytes per account, twice (transactor + snapshotter). */
+        /**
+         * Most accounts (default 1,048,576; stored in {@code DIR/LEDGER} when the ledger is created: reopening
+         * with another value is refused, leaving it unset adopts the stored one). Memory: about 56 bytes per account, twice
+         * (transactor + snapshotter).
+         */
         public Builder maxAccounts(final long value)
         {
             maxAccounts = range("maxAccounts", value, 1, 1 << 28);
+            maxAccountsSpecified = true;
             return this;
         }
 
@@ -277,10 +322,13 @@ public final class LedgerConfig
             return this;
         }
 
-        /** Snapshots kept (default 2, at least 1). */
+        /**
+         * Snapshots kept (default 2, at least 2): with one, a single damaged snapshot would be the only copy of
+         * the history the deleted WAL held.
+         */
         public Builder retainSnapshots(final int value)
         {
-            retainSnapshots = (int)range("retainSnapshots", value, 1, 1000);
+            retainSnapshots = (int)range("retainSnapshots", value, 2, 1000);
             return this;
         }
 

@@ -86,8 +86,9 @@ final class LedgerPipeline
         final ProgressIndex snapshotConsumed = new ProgressIndex(0);
         journal.gate(() -> Math.min(walConsumed.get(), snapshotConsumed.get()));
 
-        final WalWriter writer = new WalWriter(Recovery.walDirectory(config.directory()), config.walSegmentSize(),
-            config.maxBatch(), config.walChannels());
+        final java.nio.file.Path dir = config.directory();
+        final WalWriter writer = new WalWriter(Recovery.walDirectory(dir), config.walSegmentSize(),
+            config.maxBatch(), config.walChannels(), (committed, newestSegment) -> LedgerFile.raise(dir, committed, newestSegment));
         final WalReader.ScanResult wal = recovered.wal();
         if (wal.tailSegment() != null)
         {

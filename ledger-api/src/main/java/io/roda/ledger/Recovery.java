@@ -11,12 +11,15 @@ import io.roda.snapshotter.SnapshotFiles;
 import io.roda.transactor.LedgerState;
 import io.roda.transactor.ResultLog;
 import io.roda.wal.WalCorruptionException;
+import io.roda.wal.WalFormat;
 import io.roda.wal.WalReader;
 
 /**
  * Rebuilds the ledger state from disk: the newest snapshot that verifies (falling back to older ones),
  * then every WAL transaction after it, re-executed by the same deterministic rules and checked against
- * the result the WAL recorded. Read-only: the torn tail it finds is cut later by the WAL writer.
+ * the result the WAL recorded. Read-only: the torn tail it finds is cut later by the WAL writer. It never ends
+ * below the commit watermark of {@code DIR/LEDGER} and builds the state with the settings stored there; public
+ * entry points hold {@code DIR/LOCK} shared meanwhile. docs/FORMATS.md states every rule.
  */
 public final class Recovery
 {
@@ -41,24 +44,93 @@ public final class Recovery
         return dir.resolve("snapshots");
     }
 
+    /** Pass as {@code maxAccounts} to adopt the value stored in {@code DIR/LEDGER}. */
+    public static final long USE_STORED = 0;
+    /** The capacity of a directory that has no LEDGER file and no data yet, when none is given. */
+    public static final long DEFAULT_MAX_ACCOUNTS = 1 << 20;
+
     /**
-     * Recovers the ledger in {@code dir}.
+     * Recovers the ledger in {@code dir}, holding a shared lock on {@code DIR/LOCK} meanwhile: a directory
+     * an open ledger is writing is refused, never read half-written.
      *
      * @param dir         the ledger directory.
-     * @param maxAccounts the capacity of the state to build.
+     * @param maxAccounts the capacity of the state to build; {@link #USE_STORED} adopts the stored one.
      * @param results     receives the result of every replayed transaction; may be null.
      * @return the state, a report and the WAL's tail.
-     * @throws RecoveryException naming the file and offset when the data does not verify.
+     * @throws RecoveryException         naming the file and offset when the data does not verify.
+     * @throws SettingsConflictException when {@code maxAccounts} differs from the stored value.
+     * @throws DirectoryInUseException   when a ledger has the directory open.
      */
     public static Recovered recover(final Path dir, final long maxAccounts, final ResultLog results)
+    {
+        return recover(dir, maxAccounts, results, null);
+    }
+
+    /**
+     * As {@link #recover(Path, long, ResultLog)}, also handing every replayed WAL record to {@code observer}
+     * (may be null), e.g. for inspection.
+     */
+    public static Recovered recover(final Path dir, final long maxAccounts, final ResultLog results,
+        final WalReader.RecordHandler observer)
+    {
+        try (DirectoryLock ignored = DirectoryLock.shared(dir))
+        {
+            return recoverLocked(dir, maxAccounts, results, observer);
+        }
+    }
+
+    /**
+     * As {@link #recover(Path, long, ResultLog, WalReader.RecordHandler)} for a caller that already holds the
+     * shared lock of {@code dir} (to read more under the same lock).
+     */
+    public static Recovered recoverHoldingLock(final DirectoryLock lock, final Path dir, final long maxAccounts,
+        final WalReader.RecordHandler observer)
+    {
+        java.util.Objects.requireNonNull(lock, "lock");
+        return recoverLocked(dir, maxAccounts, null, observer);
+    }
+
+    /** @return whether {@code dir} holds WAL segments or snapshots. */
+    static boolean holdsData(final Path dir) throws IOException
+    {
+        return !WalReader.listSegments(walDirectory(dir)).isEmpty() || !SnapshotFiles.list(snapshotDirectory(dir)).isEmpty();
+    }
+
+    /** Recovery proper; the caller holds the directory's lock. */
+    static Recovered recoverLocked(final Path dir, final long maxAccountsGiven, final ResultLog results,
+        final WalReader.RecordHandler observer)
     {
         final long start = System.nanoTime();
         final Path walDir = walDirectory(dir);
         final Path snapshotDir = snapshotDirectory(dir);
+        final List<String> damaged = new ArrayList<>();
         try
         {
+            final LedgerFile.State stored;
+            try
+            {
+                stored = LedgerFile.read(dir);
+            }
+            catch (final IOException e)
+            {
+                throw new RecoveryException("cannot use " + LedgerFile.path(dir) + ": " + e.getMessage(), e);
+            }
+            if (stored == null && holdsData(dir))
+            {
+                throw new RecoveryException(dir + " holds WAL segments or snapshots but no " + LedgerFile.NAME
+                    + " file: it was not created by this version, or the file was deleted; without it the ledger "
+                    + "cannot know how far it had committed, so it refuses to guess", null);
+            }
+            if (stored != null && maxAccountsGiven != USE_STORED && maxAccountsGiven != stored.maxAccounts())
+            {
+                throw new SettingsConflictException("maxAccounts: " + LedgerFile.path(dir) + " stores "
+                    + stored.maxAccounts() + " but " + maxAccountsGiven + " was given; replaying with another "
+                    + "capacity changes results (omit the setting to use the stored one)");
+            }
+            final long maxAccounts = stored != null ? stored.maxAccounts()
+                : maxAccountsGiven == USE_STORED ? DEFAULT_MAX_ACCOUNTS : maxAccountsGiven;
+            final long watermark = stored == null ? 0 : stored.commitWatermark();
             LedgerState state = new LedgerState(maxAccounts);
-            final List<String> damaged = new ArrayList<>();
             SnapshotFiles.Info snapshot = null;
             for (final Path file : SnapshotFiles.list(snapshotDir))
             {
@@ -69,15 +141,20 @@ public final class Recovery
                     state = candidate;
                     break;
                 }
-                catch (final IOException | IllegalArgumentException e)
+                catch (final SnapshotFiles.SnapshotCorruptionException e)
                 {
                     damaged.add(e.getMessage());
+                }
+                catch (final IOException | IllegalArgumentException e)
+                {
+                    damaged.add(file + ": " + e.getMessage());
                 }
             }
             final long snapshotTxId = snapshot == null ? 0 : snapshot.txId();
             final LedgerState replayState = state;
             final long[] replayed = new long[1];
             final WalReader.ScanResult scan = WalReader.scan(walDir, snapshotTxId + 1,
+                stored == null ? 0 : stored.newestSegment(),
                 (txId, type, result, account, toAccount, amount, segment, frameOffset) ->
                 {
                     final byte actual;
@@ -99,11 +176,15 @@ public final class Recovery
                         results.reserve(txId);
                         results.put(txId, actual);
                     }
+                    if (observer != null)
+                    {
+                        observer.onRecord(txId, type, result, account, toAccount, amount, segment, frameOffset);
+                    }
                     replayed[0]++;
                 });
             if (scan.segments().isEmpty() && snapshotTxId == 0 && !damaged.isEmpty())
             {
-                throw new RecoveryException("no valid snapshot and no WAL to replay: " + damaged, null);
+                throw new RecoveryException("no valid snapshot and no WAL to replay", null);
             }
             final long lastTxId = Math.max(snapshotTxId, scan.lastTxId());
             if (!scan.segments().isEmpty() && scan.lastTxId() < snapshotTxId)
@@ -111,11 +192,31 @@ public final class Recovery
                 throw new RecoveryException("WAL in " + walDir + " ends at transaction " + scan.lastTxId()
                     + " but snapshot " + snapshot.file() + " holds transaction " + snapshotTxId, null);
             }
+            if (lastTxId < watermark)
+            {
+                throw new RecoveryException("committed transactions " + (lastTxId + 1) + ".." + watermark
+                    + " are missing: " + LedgerFile.path(dir) + " records that every transaction up to " + watermark
+                    + " was forced to disk, but " + (snapshot == null ? "no snapshot" : "snapshot " + snapshot.file())
+                    + " and the WAL in " + walDir + " (" + scan.segments().size() + " segment(s)) end at " + lastTxId
+                    + walEnd(scan), null);
+            }
+            final long newestRecorded = stored == null ? 0 : stored.newestSegment();
+            final List<Path> present = WalReader.listSegments(walDir);
+            if (newestRecorded > 0 && (present.isEmpty()
+                || WalReader.firstTxIdOf(present.get(present.size() - 1)) < newestRecorded))
+            {
+                // retention never deletes the newest segment, so the recorded one (or a later one) must be there
+                throw new RecoveryException("WAL segment " + walDir.resolve(WalFormat.segmentName(newestRecorded))
+                    + " is missing: " + LedgerFile.path(dir) + " records it as created (its frames may hold "
+                    + "committed transactions from " + newestRecorded + " on); the WAL's data ends at " + lastTxId
+                    + walEnd(scan), null);
+            }
             final boolean zeroSum = state.sumOfBalances() == 0;
             final RecoveryReport report = new RecoveryReport(lastTxId, snapshotTxId,
                 snapshot == null ? null : snapshot.file().getFileName().toString(), List.copyOf(damaged),
                 replayed[0], state.accountCount(), zeroSum, scan.truncatedBytes(), scan.truncation(),
-                WalReader.listSegments(walDir).size(), state.stateHash(), System.nanoTime() - start);
+                WalReader.listSegments(walDir).size(), state.stateHash(), System.nanoTime() - start,
+                watermark, maxAccounts);
             if (!zeroSum)
             {
                 throw new RecoveryException("recovered balances of " + dir + " do not sum to zero (sum "
@@ -123,14 +224,37 @@ public final class Recovery
             }
             return new Recovered(state, report, scan);
         }
+        catch (final RecoveryException e)
+        {
+            throw damaged.isEmpty() ? e : new RecoveryException(e.getMessage() + withDamaged(damaged), e.getCause());
+        }
         catch (final WalCorruptionException e)
         {
-            throw new RecoveryException(e.getMessage(), e);
+            throw new RecoveryException(e.getMessage() + withDamaged(damaged), e);
         }
         catch (final IOException e)
         {
-            throw new RecoveryException("cannot read " + dir + ": " + e, e);
+            throw new RecoveryException("cannot read " + dir + ": " + e.getMessage() + withDamaged(damaged), e);
         }
+    }
+
+    private static String walEnd(final WalReader.ScanResult scan)
+    {
+        if (scan.truncation() != null)
+        {
+            return "; the WAL's end was cut as a torn tail: " + scan.truncation();
+        }
+        if (scan.segments().isEmpty())
+        {
+            return "; no WAL segment is left";
+        }
+        final WalReader.SegmentSummary tail = scan.segments().get(scan.segments().size() - 1);
+        return "; the WAL's data ends in " + tail.file() + " at offset " + tail.validEnd();
+    }
+
+    private static String withDamaged(final List<String> damaged)
+    {
+        return damaged.isEmpty() ? "" : "; damaged snapshots skipped: " + String.join("; ", damaged);
     }
 
     private static String name(final int code)

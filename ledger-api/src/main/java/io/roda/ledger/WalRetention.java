@@ -3,6 +3,7 @@ package io.roda.ledger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.roda.snapshotter.Retention;
@@ -11,10 +12,12 @@ import io.roda.wal.WalChannelFactory;
 import io.roda.wal.WalReader;
 
 /**
- * Retention policy, applied after each durable snapshot: keep the newest {@code retainSnapshots}
- * snapshots, delete older ones, then delete every WAL segment whose transactions are all covered by the
- * <em>oldest kept</em> snapshot (so recovery can still fall back to it). The newest segment is never
- * deleted. Both directories are forced after deleting.
+ * Retention policy, applied after each durable snapshot. Only snapshots that <em>verify</em> count: keep
+ * the newest {@code retainSnapshots} verifying snapshots and delete every snapshot older than the oldest of
+ * them; then delete every WAL segment whose transactions are all covered by that oldest kept snapshot (so
+ * recovery can still fall back to it). While fewer than {@code retainSnapshots} snapshots verify, nothing
+ * is deleted and the WAL is kept from transaction 1: a lone snapshot is never the only copy of history.
+ * The newest segment is never deleted. Both directories are forced after deleting.
  */
 final class WalRetention implements Retention
 {
@@ -24,6 +27,10 @@ final class WalRetention implements Retention
 
     WalRetention(final Path walDir, final Path snapshotDir, final int retainSnapshots)
     {
+        if (retainSnapshots < 2)
+        {
+            throw new IllegalArgumentException("retainSnapshots must be at least 2, was " + retainSnapshots);
+        }
         this.walDir = walDir;
         this.snapshotDir = snapshotDir;
         this.retainSnapshots = retainSnapshots;
@@ -33,11 +40,25 @@ final class WalRetention implements Retention
     public void afterSnapshot(final Path snapshot) throws IOException
     {
         final List<Path> snapshots = SnapshotFiles.list(snapshotDir);
-        for (int i = retainSnapshots; i < snapshots.size(); i++)
+        final List<Path> verifying = new ArrayList<>();
+        int oldestKeptIndex = -1;
+        for (int i = 0; i < snapshots.size() && verifying.size() < retainSnapshots; i++)
+        {
+            if (verifies(snapshots.get(i)))
+            {
+                verifying.add(snapshots.get(i));
+                oldestKeptIndex = i;
+            }
+        }
+        if (verifying.size() < retainSnapshots)
+        {
+            return; // keep every snapshot and the WAL from transaction 1
+        }
+        for (int i = oldestKeptIndex + 1; i < snapshots.size(); i++)
         {
             Files.deleteIfExists(snapshots.get(i));
         }
-        final long oldestKept = SnapshotFiles.txIdOf(snapshots.get(Math.min(retainSnapshots, snapshots.size()) - 1));
+        final long oldestKept = SnapshotFiles.txIdOf(verifying.get(verifying.size() - 1));
         final List<Path> segments = WalReader.listSegments(walDir);
         boolean deleted = false;
         for (int i = 0; i + 1 < segments.size(); i++)
@@ -52,9 +73,24 @@ final class WalRetention implements Retention
         {
             WalChannelFactory.forceDirectoryOf(walDir);
         }
-        if (snapshots.size() > retainSnapshots)
+        if (oldestKeptIndex + 1 < snapshots.size())
         {
             WalChannelFactory.forceDirectoryOf(snapshotDir);
+        }
+    }
+
+    private static boolean verifies(final Path snapshot)
+    {
+        try
+        {
+            SnapshotFiles.verify(snapshot);
+            return true;
+        }
+        catch (final IOException e)
+        {
+            System.getLogger(WalRetention.class.getName()).log(System.Logger.Level.WARNING,
+                "retention: snapshot does not verify and does not count: " + e.getMessage());
+            return false;
         }
     }
 }

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
 
+import io.roda.common.FileWindow;
+
 /** Writes, lists, validates and loads snapshot files. */
 public final class SnapshotFiles
 {
@@ -168,77 +170,105 @@ public final class SnapshotFiles
 
     /**
      * Verifies {@code file} completely (checksums, sizes, zero sum) and then hands every entry to
-     * {@code consumer}, the system account first. Nothing is handed over from a damaged file.
+     * {@code consumer}, the system account first. Nothing is handed over from a damaged file. Read with
+     * positional reads, never mapped: a read fault is an IOException naming the file and offset.
      *
      * @throws SnapshotCorruptionException naming the file and offset of the damage.
      */
     public static Info load(final Path file, final EntryConsumer consumer) throws IOException
     {
-        final ByteBuffer data;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        try (FileWindow data = FileWindow.open(file))
         {
-            final long size = channel.size();
-            if (size < SnapshotFormat.HEADER_LENGTH + SnapshotFormat.TRAILER_LENGTH || size > Integer.MAX_VALUE)
-            {
-                throw new SnapshotCorruptionException(file, 0, "impossible size " + size);
-            }
-            data = channel.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.LITTLE_ENDIAN);
+            return load(file, data, consumer);
         }
-        final int size = data.capacity();
-        if (data.getLong(0) != SnapshotFormat.MAGIC)
+    }
+
+    /**
+     * Verifies {@code file} completely, loading nothing.
+     *
+     * @throws SnapshotCorruptionException naming the file and offset of the damage.
+     */
+    public static Info verify(final Path file) throws IOException
+    {
+        return load(file, (account, balance, lastTxId) -> { });
+    }
+
+    private static Info load(final Path file, final FileWindow data, final EntryConsumer consumer) throws IOException
+    {
+        final long size = data.size();
+        if (size < SnapshotFormat.HEADER_LENGTH + SnapshotFormat.TRAILER_LENGTH)
+        {
+            throw new SnapshotCorruptionException(file, 0, "impossible size " + size);
+        }
+        final ByteBuffer header = data.window(0, SnapshotFormat.HEADER_LENGTH).slice(data.indexOf(0),
+            SnapshotFormat.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        if (header.getLong(0) != SnapshotFormat.MAGIC)
         {
             throw new SnapshotCorruptionException(file, 0, "bad magic");
         }
         final CRC32C crc = new CRC32C();
-        crc.update(data.duplicate().position(0).limit(56));
-        if (data.getInt(56) != (int)crc.getValue())
+        crc.update(header.duplicate().position(0).limit(56));
+        if (header.getInt(56) != (int)crc.getValue())
         {
             throw new SnapshotCorruptionException(file, 56, "header checksum mismatch");
         }
-        if (data.getInt(8) != SnapshotFormat.VERSION || data.getInt(12) != SnapshotFormat.ENTRY_LENGTH)
+        if (header.getInt(8) != SnapshotFormat.VERSION || header.getInt(12) != SnapshotFormat.ENTRY_LENGTH)
         {
-            throw new SnapshotCorruptionException(file, 8, "unsupported version " + data.getInt(8));
+            throw new SnapshotCorruptionException(file, 8, "unsupported version " + header.getInt(8));
         }
-        final long txId = data.getLong(16);
-        final long accounts = data.getLong(24);
-        final long expectedSize = SnapshotFormat.HEADER_LENGTH + accounts * SnapshotFormat.ENTRY_LENGTH
-            + SnapshotFormat.TRAILER_LENGTH;
-        if (accounts < 0 || expectedSize != size)
+        final long txId = header.getLong(16);
+        final long accounts = header.getLong(24);
+        final long systemBalance = header.getLong(32);
+        final long systemLastTxId = header.getLong(40);
+        if (accounts < 0 || accounts > (Long.MAX_VALUE - SnapshotFormat.HEADER_LENGTH) / SnapshotFormat.ENTRY_LENGTH
+            || SnapshotFormat.HEADER_LENGTH + accounts * SnapshotFormat.ENTRY_LENGTH + SnapshotFormat.TRAILER_LENGTH != size)
         {
-            throw new SnapshotCorruptionException(file, 24, "header claims " + accounts + " accounts ("
-                + expectedSize + " bytes) but the file is " + size + " bytes");
+            throw new SnapshotCorruptionException(file, 24, "header claims " + accounts + " accounts but the file is "
+                + size + " bytes");
         }
         if (txId != txIdOf(file))
         {
             throw new SnapshotCorruptionException(file, 16, "holds transaction " + txId + " but is named for "
                 + txIdOf(file));
         }
-        final int trailer = size - SnapshotFormat.TRAILER_LENGTH;
+        final long trailer = size - SnapshotFormat.TRAILER_LENGTH;
         crc.reset();
-        crc.update(data.duplicate().position(0).limit(trailer));
-        if (data.getInt(trailer) != (int)crc.getValue() || data.getLong(trailer + 8) != SnapshotFormat.END_MAGIC)
+        final int chunk = SnapshotFormat.ENTRY_LENGTH << 15;
+        for (long at = 0; at < trailer; at += chunk)
+        {
+            final int count = (int)Math.min(chunk, trailer - at);
+            final ByteBuffer b = data.window(at, count);
+            final int index = data.indexOf(at);
+            crc.update(b.duplicate().limit(index + count).position(index));
+        }
+        final ByteBuffer end = data.window(trailer, SnapshotFormat.TRAILER_LENGTH);
+        final int endAt = data.indexOf(trailer);
+        if (end.getInt(endAt) != (int)crc.getValue() || end.getLong(endAt + 8) != SnapshotFormat.END_MAGIC)
         {
             throw new SnapshotCorruptionException(file, trailer, "body checksum mismatch");
         }
-        final long systemBalance = data.getLong(32);
         long sum = systemBalance;
-        for (int at = SnapshotFormat.HEADER_LENGTH; at < trailer; at += SnapshotFormat.ENTRY_LENGTH)
+        for (long at = SnapshotFormat.HEADER_LENGTH; at < trailer; at += SnapshotFormat.ENTRY_LENGTH)
         {
-            if (data.getLong(at) <= 0)
+            final ByteBuffer b = data.window(at, SnapshotFormat.ENTRY_LENGTH);
+            final int i = data.indexOf(at);
+            if (b.getLong(i) <= 0)
             {
-                throw new SnapshotCorruptionException(file, at, "invalid account id " + data.getLong(at));
+                throw new SnapshotCorruptionException(file, at, "invalid account id " + b.getLong(i));
             }
-            sum += data.getLong(at + 8);
+            sum += b.getLong(i + 8);
         }
         if (sum != 0)
         {
             throw new SnapshotCorruptionException(file, SnapshotFormat.HEADER_LENGTH,
                 "balances sum to " + sum + ", not zero");
         }
-        consumer.accept(0, systemBalance, data.getLong(40));
-        for (int at = SnapshotFormat.HEADER_LENGTH; at < trailer; at += SnapshotFormat.ENTRY_LENGTH)
+        consumer.accept(0, systemBalance, systemLastTxId);
+        for (long at = SnapshotFormat.HEADER_LENGTH; at < trailer; at += SnapshotFormat.ENTRY_LENGTH)
         {
-            consumer.accept(data.getLong(at), data.getLong(at + 8), data.getLong(at + 16));
+            final ByteBuffer b = data.window(at, SnapshotFormat.ENTRY_LENGTH);
+            final int i = data.indexOf(at);
+            consumer.accept(b.getLong(i), b.getLong(i + 8), b.getLong(i + 16));
         }
         return new Info(file, txId, accounts, systemBalance);
     }

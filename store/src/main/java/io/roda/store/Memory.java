@@ -71,7 +71,9 @@ public final class Memory
 
     /**
      * Maps {@code bytes} bytes of {@code file} read-write, creating and extending the file when needed.
-     * The mapping stays valid after the channel is closed.
+     * The mapping stays valid after the channel is closed. The extension is written with real zeros, not
+     * left sparse: a full disk then fails here, with an IOException, instead of as a SIGBUS on a later
+     * access to a page the file system cannot back.
      */
     public static MappedByteBuffer map(final Path file, final long bytes, final String what) throws IOException
     {
@@ -79,9 +81,33 @@ public final class Memory
         try (FileChannel channel = FileChannel.open(file,
             StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
+            allocate(channel, size, file);
             final MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
             buffer.order(ByteOrder.LITTLE_ENDIAN);
             return buffer;
+        }
+    }
+
+    private static void allocate(final FileChannel channel, final long size, final Path file) throws IOException
+    {
+        long at = channel.size();
+        if (at >= size)
+        {
+            return;
+        }
+        final ByteBuffer zeros = ByteBuffer.allocate((int)Math.min(1 << 20, size - at));
+        try
+        {
+            while (at < size)
+            {
+                zeros.clear().limit((int)Math.min(zeros.capacity(), size - at));
+                at += channel.write(zeros, at);
+            }
+        }
+        catch (final IOException e)
+        {
+            throw new IOException("cannot allocate " + size + " bytes for " + file + " (failed at offset " + at
+                + "): " + e.getMessage(), e);
         }
     }
 

@@ -1,16 +1,16 @@
 package io.roda.wal;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
+
+import io.roda.common.FileWindow;
 
 /**
  * Reads WAL segments in order, verifying every frame, for recovery and inspection.
@@ -18,7 +18,12 @@ import java.util.zip.CRC32C;
  * <p>Rules: every frame's CRC32C must match and its ids must continue the previous frame's. A bad frame
  * is a <b>torn tail</b> (cut and reported) only when it is in the last segment and every byte after its
  * extent is zero, i.e. nothing was ever written after it. Anything else is corruption: a
- * {@link WalCorruptionException} naming the file and offset, and nothing is skipped.
+ * {@link WalCorruptionException} naming the file and offset, and nothing is skipped. A segment whose header
+ * fails its checks is a torn creation (cut) only when it is the last segment, holds nothing after its header,
+ * and is newer than the newest segment the ledger recorded as created; otherwise it is corruption.
+ *
+ * <p>Files are read with positional reads ({@link FileWindow}), never mapped: a read fault is an
+ * {@link IOException} naming the file and offset, not a SIGBUS.
  */
 public final class WalReader
 {
@@ -82,13 +87,17 @@ public final class WalReader
     /**
      * Verifies the WAL and hands every record with id {@code >= fromTxId} to {@code handler}.
      *
-     * @param walDir   the wal directory.
-     * @param fromTxId the first transaction wanted (snapshot id + 1).
-     * @param handler  receives records, in id order.
+     * @param walDir          the wal directory.
+     * @param fromTxId        the first transaction wanted (snapshot id + 1).
+     * @param createdThrough  the first tx id of the newest segment the ledger recorded as created (its header
+     *                        durable); a header problem in such a segment is corruption, never a torn creation.
+     * @param handler         receives records, in id order.
      * @return what was found, including any torn tail that must be cut.
      * @throws WalCorruptionException when the log is damaged before its tail or has a gap.
+     * @throws IOException            naming the file and offset when a read fails.
      */
-    public static ScanResult scan(final Path walDir, final long fromTxId, final RecordHandler handler) throws IOException
+    public static ScanResult scan(final Path walDir, final long fromTxId, final long createdThrough,
+        final RecordHandler handler) throws IOException
     {
         final List<Path> all = listSegments(walDir);
         int start = 0;
@@ -125,71 +134,82 @@ public final class WalReader
                 throw new WalCorruptionException(file, 0, "segment starts at transaction " + first
                     + ", expected " + expected + " (missing or overlapping segment)");
             }
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+            try (FileWindow window = FileWindow.open(file))
             {
-                final long size = channel.size();
+                final long size = window.size();
                 if (size > Integer.MAX_VALUE)
                 {
                     throw new WalCorruptionException(file, 0, "segment larger than 2 GiB: " + size + " bytes");
                 }
-                final MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-                buffer.order(ByteOrder.LITTLE_ENDIAN);
-                final String headerProblem = checkSegmentHeader(buffer, first);
+                final String headerProblem = checkSegmentHeader(window, first);
                 if (headerProblem != null)
                 {
-                    if (last && allZero(buffer, WalFormat.SEGMENT_HEADER_LENGTH, (int)size))
+                    // A torn creation: the crash came before the header was durable and before the ledger
+                    // recorded the segment as created, so no frame can have been committed into it.
+                    if (last && first > createdThrough
+                        && window.allZero(Math.min(size, WalFormat.SEGMENT_HEADER_LENGTH), size))
                     {
-                        // created, but the crash came before its header was durable: nothing in it
-                        truncated += nonZeroExtent(buffer, 0, (int)size);
+                        truncated += window.nonZeroExtent(0, size);
                         truncation = file + ": segment header never completed (" + headerProblem + ")";
                         summaries.add(new SegmentSummary(file, first, first - 1, 0, 0, 0, size));
                         return new ScanResult(summaries, expected - 1, file, first, -1, size, truncated, truncation);
                     }
-                    throw new WalCorruptionException(file, 0, headerProblem);
+                    throw new WalCorruptionException(file, 0, headerProblem + (last && first <= createdThrough
+                        ? " (the ledger recorded this segment as created, so its header was durable)" : ""));
                 }
-                final long declared = buffer.getLong(24);
+                final long declared = window.getLong(24);
                 if (declared != size)
                 {
                     throw new WalCorruptionException(file, Math.min(size, declared), "segment is " + size
                         + " bytes but its header says " + declared + ": the file was truncated or extended");
                 }
-                int offset = WalFormat.SEGMENT_HEADER_LENGTH;
+                long offset = WalFormat.SEGMENT_HEADER_LENGTH;
                 int frames = 0;
                 long records = 0;
-                final int limit = (int)size;
+                final long limit = size;
                 while (offset + WalFormat.FRAME_HEADER_LENGTH <= limit)
                 {
-                    final int magic = buffer.getInt(offset);
-                    if (magic == 0 && allZero(buffer, offset, Math.min(limit, offset + WalFormat.FRAME_HEADER_LENGTH)))
+                    ByteBuffer buffer = window.window(offset, WalFormat.FRAME_HEADER_LENGTH);
+                    int at = window.indexOf(offset);
+                    final int magic = buffer.getInt(at);
+                    if (magic == 0 && window.allZero(offset, offset + WalFormat.FRAME_HEADER_LENGTH))
                     {
                         break; // end of data
                     }
-                    final int count = buffer.getInt(offset + WalFormat.FRAME_COUNT_OFFSET);
-                    final int bodyLength = buffer.getInt(offset + WalFormat.FRAME_LENGTH_OFFSET);
-                    final long frameFirst = buffer.getLong(offset + WalFormat.FRAME_FIRST_TX_OFFSET);
+                    buffer = window.window(offset, WalFormat.FRAME_HEADER_LENGTH);
+                    at = window.indexOf(offset);
+                    final int count = buffer.getInt(at + WalFormat.FRAME_COUNT_OFFSET);
+                    final int bodyLength = buffer.getInt(at + WalFormat.FRAME_LENGTH_OFFSET);
+                    final long frameFirst = buffer.getLong(at + WalFormat.FRAME_FIRST_TX_OFFSET);
+                    final int storedCrc = buffer.getInt(at + WalFormat.FRAME_CRC_OFFSET);
                     final boolean plausible = magic == WalFormat.FRAME_MAGIC && count > 0
-                        && bodyLength == count * WalFormat.RECORD_LENGTH
-                        && (long)offset + WalFormat.FRAME_HEADER_LENGTH + bodyLength <= limit;
+                        && (long)count * WalFormat.RECORD_LENGTH == bodyLength
+                        && offset + WalFormat.FRAME_HEADER_LENGTH + bodyLength <= limit;
                     String problem = null;
                     if (!plausible)
                     {
                         problem = "bad frame header (magic 0x" + Integer.toHexString(magic) + ", count " + count
                             + ", length " + bodyLength + ")";
                     }
-                    else if (buffer.getInt(offset + WalFormat.FRAME_CRC_OFFSET)
-                        != WalFormat.frameCrc(crc, buffer, offset, bodyLength))
+                    else
                     {
-                        problem = "frame checksum mismatch";
+                        buffer = window.window(offset, WalFormat.FRAME_HEADER_LENGTH + bodyLength);
+                        at = window.indexOf(offset);
+                        if (storedCrc != WalFormat.frameCrc(crc, buffer, at, bodyLength))
+                        {
+                            problem = "frame checksum mismatch";
+                        }
                     }
                     if (problem != null)
                     {
-                        final int extent = plausible ? offset + WalFormat.FRAME_HEADER_LENGTH + bodyLength
+                        final long extent = plausible ? offset + WalFormat.FRAME_HEADER_LENGTH + bodyLength
                             : offset + WalFormat.FRAME_HEADER_LENGTH;
-                        if (last && allZero(buffer, extent, limit))
+                        if (last && window.allZero(extent, limit))
                         {
-                            truncated += nonZeroExtent(buffer, offset, limit);
+                            final long dirty = window.nonZeroExtent(offset, limit);
+                            truncated += dirty;
                             truncation = file + " at offset " + offset + ": torn tail cut (" + problem + ")";
-                            tailDirtyEnd = offset + nonZeroExtent(buffer, offset, limit);
+                            tailDirtyEnd = offset + dirty;
                             break;
                         }
                         throw new WalCorruptionException(file, offset, problem
@@ -205,10 +225,10 @@ public final class WalReader
                         final long txId = frameFirst + r;
                         if (txId >= fromTxId)
                         {
-                            final int at = offset + WalFormat.FRAME_HEADER_LENGTH + r * WalFormat.RECORD_LENGTH;
-                            handler.onRecord(txId, buffer.get(at + WalFormat.REC_TYPE), buffer.get(at + WalFormat.REC_RESULT),
-                                buffer.getLong(at + WalFormat.REC_ACCOUNT), buffer.getLong(at + WalFormat.REC_TO_ACCOUNT),
-                                buffer.getLong(at + WalFormat.REC_AMOUNT), file, offset);
+                            final int rec = at + WalFormat.FRAME_HEADER_LENGTH + r * WalFormat.RECORD_LENGTH;
+                            handler.onRecord(txId, buffer.get(rec + WalFormat.REC_TYPE), buffer.get(rec + WalFormat.REC_RESULT),
+                                buffer.getLong(rec + WalFormat.REC_ACCOUNT), buffer.getLong(rec + WalFormat.REC_TO_ACCOUNT),
+                                buffer.getLong(rec + WalFormat.REC_AMOUNT), file, offset);
                         }
                     }
                     expected = frameFirst + count;
@@ -230,61 +250,31 @@ public final class WalReader
         return new ScanResult(summaries, expected - 1, tail, firstTxIdOf(tail), tailEnd, tailDirtyEnd, truncated, truncation);
     }
 
-    private static String checkSegmentHeader(final MappedByteBuffer buffer, final long first)
+    private static String checkSegmentHeader(final FileWindow window, final long first) throws IOException
     {
-        if (buffer.capacity() < WalFormat.SEGMENT_HEADER_LENGTH)
+        if (window.size() < WalFormat.SEGMENT_HEADER_LENGTH)
         {
-            return "segment shorter than its header";
+            return "segment shorter than its header (" + window.size() + " bytes)";
         }
-        if (buffer.getLong(0) != WalFormat.SEGMENT_MAGIC)
+        final ByteBuffer buffer = window.window(0, WalFormat.SEGMENT_HEADER_LENGTH);
+        final int at = window.indexOf(0);
+        final ByteBuffer header = buffer.slice(at, WalFormat.SEGMENT_HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        if (header.getLong(0) != WalFormat.SEGMENT_MAGIC)
         {
             return "bad segment magic";
         }
-        if (buffer.getInt(12) != WalFormat.segmentHeaderCrc(buffer))
+        if (header.getInt(12) != WalFormat.segmentHeaderCrc(header))
         {
             return "segment header checksum mismatch";
         }
-        if (buffer.getInt(8) != WalFormat.VERSION)
+        if (header.getInt(8) != WalFormat.VERSION)
         {
-            return "unsupported WAL version " + buffer.getInt(8);
+            return "unsupported WAL version " + header.getInt(8);
         }
-        if (buffer.getLong(16) != first)
+        if (header.getLong(16) != first)
         {
-            return "header says first transaction " + buffer.getLong(16) + ", file name says " + first;
+            return "header says first transaction " + header.getLong(16) + ", file name says " + first;
         }
         return null;
-    }
-
-    private static boolean allZero(final MappedByteBuffer buffer, final int from, final int to)
-    {
-        int i = from;
-        for (; i + 8 <= to; i += 8)
-        {
-            if (buffer.getLong(i) != 0)
-            {
-                return false;
-            }
-        }
-        for (; i < to; i++)
-        {
-            if (buffer.get(i) != 0)
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** @return bytes from {@code from} up to and including the last non-zero byte before {@code to}. */
-    private static int nonZeroExtent(final MappedByteBuffer buffer, final int from, final int to)
-    {
-        for (int i = to - 1; i >= from; i--)
-        {
-            if (buffer.get(i) != 0)
-            {
-                return i - from + 1;
-            }
-        }
-        return 0;
     }
 }

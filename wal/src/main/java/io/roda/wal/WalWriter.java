@@ -26,12 +26,14 @@ public final class WalWriter implements AutoCloseable
     private final CRC32C crc = new CRC32C();
     private final int maxRecords;
     private final WalChannelFactory channels;
+    private final CommitWatermark watermark;
     private FileChannel channel;
     private long segmentFirstTxId;
     private long currentSegmentSize;
     private long position;
     private int frameRecords;
     private long frameFirstTxId;
+    private long lastCommittedTxId;
     private boolean failed;
 
     /**
@@ -41,6 +43,19 @@ public final class WalWriter implements AutoCloseable
      * @param channels    opens segment files (tests inject failing channels).
      */
     public WalWriter(final Path directory, final long segmentSize, final int maxRecords, final WalChannelFactory channels)
+    {
+        this(directory, segmentSize, maxRecords, channels, CommitWatermark.NONE);
+    }
+
+    /**
+     * @param directory   the wal directory (must exist).
+     * @param segmentSize bytes per segment file.
+     * @param maxRecords  most records per frame.
+     * @param channels    opens segment files (tests inject failing channels).
+     * @param watermark   raised after each segment roll and at close.
+     */
+    public WalWriter(final Path directory, final long segmentSize, final int maxRecords, final WalChannelFactory channels,
+        final CommitWatermark watermark)
     {
         final long minSize = WalFormat.SEGMENT_HEADER_LENGTH + WalFormat.FRAME_HEADER_LENGTH
             + (long)maxRecords * WalFormat.RECORD_LENGTH;
@@ -53,6 +68,7 @@ public final class WalWriter implements AutoCloseable
         this.segmentSize = segmentSize;
         this.maxRecords = maxRecords;
         this.channels = channels;
+        this.watermark = watermark;
         this.frame = ByteBuffer.allocateDirect(WalFormat.FRAME_HEADER_LENGTH + maxRecords * WalFormat.RECORD_LENGTH)
             .order(ByteOrder.LITTLE_ENDIAN);
     }
@@ -72,6 +88,7 @@ public final class WalWriter implements AutoCloseable
         channel = channels.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE);
         segmentFirstTxId = firstTxId;
         position = end;
+        lastCommittedTxId = -1; // unknown until the first commit: close() then records nothing new
         // the segment keeps the size its header declares, even if the configured size has changed since
         final ByteBuffer declared = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         while (declared.hasRemaining() && channel.read(declared, 24 + declared.position()) > 0)
@@ -173,6 +190,7 @@ public final class WalWriter implements AutoCloseable
             }
             throw new IOException(e.getMessage() + "; " + erase(frameStart, (int)(position - frameStart)), e);
         }
+        lastCommittedTxId = frameFirstTxId + frameRecords - 1;
         frame.clear();
         frameRecords = 0;
     }
@@ -239,6 +257,9 @@ public final class WalWriter implements AutoCloseable
         next.write(header, 0);
         next.force(true);
         channels.forceDirectory(directory);
+        // everything before this segment is forced, and the segment's header is durable: record both
+        // before any frame goes into it
+        watermark.raise(firstTxId - 1, firstTxId);
         segmentFirstTxId = firstTxId;
         currentSegmentSize = segmentSize;
         position = WalFormat.SEGMENT_HEADER_LENGTH;
@@ -250,6 +271,10 @@ public final class WalWriter implements AutoCloseable
         return segmentFirstTxId;
     }
 
+    /**
+     * Closes the segment and raises the watermark to the last transaction this writer forced (also after a
+     * failure: what was forced before it stays committed).
+     */
     @Override
     public void close() throws IOException
     {
@@ -257,6 +282,10 @@ public final class WalWriter implements AutoCloseable
         {
             channel.close();
             channel = null;
+            if (lastCommittedTxId > 0)
+            {
+                watermark.raise(lastCommittedTxId, segmentFirstTxId);
+            }
         }
     }
 }

@@ -1,0 +1,152 @@
+package io.roda.ledger;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The lock on {@code DIR/LOCK}: an open ledger holds it exclusively; readers (recover, inspect, balances)
+ * hold it shared, so they never read files a ledger is writing, and a ledger never opens beside them.
+ * Advisory (fcntl on Linux), released when the process dies.
+ */
+public final class DirectoryLock implements AutoCloseable
+{
+    /**
+     * Locks this JVM holds, by directory. fcntl locks belong to the process, and closing <em>any</em> channel
+     * on the file releases them all, so this JVM must never open a second channel on a LOCK it holds: a
+     * refused attempt would silently unlock the directory for other processes.
+     */
+    private static final Map<Path, FileLock> HELD = new HashMap<>();
+
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private DirectoryLock(final FileChannel channel, final FileLock lock)
+    {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /**
+     * Takes the shared lock of an existing directory.
+     *
+     * @throws DirectoryInUseException when a ledger has the directory open.
+     * @throws LedgerException         when the lock file cannot be opened.
+     */
+    public static DirectoryLock shared(final Path dir)
+    {
+        return take(dir, true);
+    }
+
+    /**
+     * Takes the exclusive lock.
+     *
+     * @throws DirectoryInUseException when a ledger or a reader has the directory open.
+     */
+    static DirectoryLock exclusive(final Path dir)
+    {
+        return take(dir, false);
+    }
+
+    /**
+     * @throws DirectoryInUseException when this JVM holds the lock of {@code dir} (then no channel may be
+     *                                 opened on it; see {@link #HELD}).
+     */
+    static synchronized void checkNotHeldHere(final Path dir) throws IOException
+    {
+        final FileLock held = HELD.get(dir.toRealPath());
+        if (held != null && held.isValid())
+        {
+            throw new DirectoryInUseException(dir + " is in use by " + (held.isShared() ? "a tool reading it"
+                : "an open ledger") + " in this process");
+        }
+    }
+
+    /** Records that this JVM holds {@code lock} on {@code dir}'s LOCK file; it counts until released. */
+    static synchronized void register(final Path dir, final FileLock lock) throws IOException
+    {
+        HELD.put(dir.toRealPath(), lock);
+    }
+
+    private static synchronized DirectoryLock take(final Path dir, final boolean shared)
+    {
+        final Path file = dir.resolve("LOCK");
+        FileChannel channel = null;
+        try
+        {
+            if (shared && !Files.isDirectory(dir))
+            {
+                throw new LedgerException("ledger directory " + dir + " does not exist", null);
+            }
+            checkNotHeldHere(dir);
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock;
+            try
+            {
+                lock = channel.tryLock(0, Long.MAX_VALUE, shared);
+            }
+            catch (final OverlappingFileLockException e)
+            {
+                lock = null; // this JVM holds a conflicting lock on it
+            }
+            if (lock == null)
+            {
+                throw new DirectoryInUseException(shared
+                    ? dir + " is in use by an open ledger; stop it (or wait for it to close) before reading it"
+                    : dir + " is in use by another open ledger or a tool reading it (" + file + " is locked)");
+            }
+            register(dir, lock);
+            return new DirectoryLock(channel, lock);
+        }
+        catch (final IOException e)
+        {
+            closeQuietly(channel);
+            throw new LedgerException("cannot lock " + file + ": " + e, e);
+        }
+        catch (final RuntimeException e)
+        {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(final FileChannel channel)
+    {
+        if (channel != null)
+        {
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignored)
+            {
+                // already failing
+            }
+        }
+    }
+
+    /** Releases the lock. */
+    @Override
+    public void close()
+    {
+        synchronized (DirectoryLock.class)
+        {
+            HELD.values().remove(lock);
+        }
+        try
+        {
+            lock.release();
+        }
+        catch (final IOException ignored)
+        {
+            // closing the channel releases it too
+        }
+        closeQuietly(channel);
+    }
+}
