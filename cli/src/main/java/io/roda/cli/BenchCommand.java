@@ -259,8 +259,8 @@ final class BenchCommand implements Callable<Integer>
             final double commitSeconds = (recorder.committedAt - start) / 1e9;
 
             final String verdict = verify(ledger, firstId, lastId);
-            final long committedTps = (long)(transfers / commitSeconds);
-            final long computedTps = (long)(transfers / computeSeconds);
+            final Long committedTps = perSecond(transfers, commitSeconds);
+            final Long computedTps = perSecond(transfers, computeSeconds);
             log.printf("%nresult: %,d transfers committed in %.3f s = %,d committed transfers/s (computed: %,d/s)%n",
                 transfers, commitSeconds, committedTps, computedTps);
             log.printf("compute latency us: p50 %s  p99 %s  p99.9 %s  max %s%n", us(compute, 50), us(compute, 99),
@@ -410,6 +410,12 @@ final class BenchCommand implements Callable<Integer>
         }
         return "ok (zero-sum holds, total " + expectedTotal + " conserved, all " + (lastId - firstId + 1)
             + " transfers OK and committed)";
+    }
+
+    /** @return {@code count / seconds}, or null (JSON null, never Infinity or NaN) when no time passed. */
+    static Long perSecond(final long count, final double seconds)
+    {
+        return seconds > 0 && Double.isFinite(seconds) ? Long.valueOf((long)(count / seconds)) : null;
     }
 
     private static Json latency(final Histogram h)

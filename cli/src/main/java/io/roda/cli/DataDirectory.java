@@ -1,8 +1,10 @@
 package io.roda.cli;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.roda.ledger.LedgerConfig;
 import picocli.CommandLine.Option;
 
 /** The {@code --data} and {@code --max-accounts} options shared by the commands that read a ledger directory. */
@@ -14,14 +16,46 @@ final class DataDirectory
     @Option(names = "--max-accounts", defaultValue = "1048576", description = "Most accounts (default ${DEFAULT-VALUE}).")
     long maxAccounts;
 
-    /** @return true when the directory exists; otherwise says so on stderr. */
-    boolean exists()
+    /** @return null when the options are usable, else why not (naming the option and the value). */
+    String problem()
+    {
+        final String directory = directoryProblem(path);
+        return directory != null ? directory : maxAccountsProblem(path, maxAccounts);
+    }
+
+    /** @return true when the options are usable; otherwise says why on {@code err}. */
+    boolean usable(final PrintStream err)
+    {
+        final String problem = problem();
+        if (problem != null)
+        {
+            err.println(problem);
+        }
+        return problem == null;
+    }
+
+    /** @return null when {@code path} is an existing directory, else why not. */
+    static String directoryProblem(final Path path)
     {
         if (Files.isDirectory(path))
         {
-            return true;
+            return null;
         }
-        System.err.println("ledger directory " + path + " does not exist");
-        return false;
+        return Files.exists(path) ? "ledger directory " + path + " is not a directory"
+            : "ledger directory " + path + " does not exist";
+    }
+
+    /** @return null when a ledger accepts {@code maxAccounts}, else the option, the value and the range. */
+    static String maxAccountsProblem(final Path path, final long maxAccounts)
+    {
+        try
+        {
+            LedgerConfig.builder(path).maxAccounts(maxAccounts);
+            return null;
+        }
+        catch (final IllegalArgumentException e)
+        {
+            return "--max-accounts: " + e.getMessage();
+        }
     }
 }

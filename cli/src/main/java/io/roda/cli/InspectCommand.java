@@ -1,6 +1,7 @@
 package io.roda.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -14,6 +15,7 @@ import io.roda.wal.WalCorruptionException;
 import io.roda.wal.WalReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 
 /** {@code ledger inspect --data DIR}: the segments, snapshots and records, for a person. */
@@ -21,6 +23,9 @@ import picocli.CommandLine.Option;
     description = "Show the WAL segments, snapshots and the last records of a ledger directory, with a summary.")
 final class InspectCommand implements Callable<Integer>
 {
+    @ParentCommand
+    LedgerCli cli;
+
     @Mixin
     DataDirectory directory;
 
@@ -30,30 +35,31 @@ final class InspectCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException
     {
-        if (!directory.exists())
+        if (!directory.usable(cli.env().stderr()))
         {
-            return 2;
+            return LedgerCli.USAGE;
         }
         final Path data = directory.path;
+        final PrintStream out = cli.env().stdout();
         int status = 0;
-        System.out.println("Snapshots in " + Recovery.snapshotDirectory(data) + ":");
+        out.println("Snapshots in " + Recovery.snapshotDirectory(data) + ":");
         for (final Path file : SnapshotFiles.list(Recovery.snapshotDirectory(data)))
         {
             try
             {
                 final SnapshotFiles.Info info = SnapshotFiles.load(file, (a, b, c) -> { });
-                System.out.printf("  %s  tx %d  accounts %d  %d bytes  valid%n", file.getFileName(), info.txId(),
+                out.printf("  %s  tx %d  accounts %d  %d bytes  valid%n", file.getFileName(), info.txId(),
                     info.accounts(), Files.size(file));
             }
-            catch (final IOException e)
+            catch (final IOException | RuntimeException e) // as recovery does: a damaged snapshot is reported, not fatal
             {
-                System.out.printf("  %s  DAMAGED: %s%n", file.getFileName(), e.getMessage());
+                out.printf("  %s  DAMAGED: %s%n", file.getFileName(), LedgerCli.describe(e));
             }
         }
         final ArrayDeque<String> last = new ArrayDeque<>();
         final long[] counts = new long[OpType.values().length + 1];
         final long[] results = new long[Result.values().length];
-        System.out.println("WAL segments in " + Recovery.walDirectory(data) + ":");
+        out.println("WAL segments in " + Recovery.walDirectory(data) + ":");
         try
         {
             final WalReader.ScanResult scan = WalReader.scan(Recovery.walDirectory(data), 1,
@@ -75,32 +81,32 @@ final class InspectCommand implements Callable<Integer>
             long total = 0;
             for (final WalReader.SegmentSummary s : scan.segments())
             {
-                System.out.printf("  %s  tx %d..%d  %d frames  %d records  data %d of %d bytes%n",
+                out.printf("  %s  tx %d..%d  %d frames  %d records  data %d of %d bytes%n",
                     s.file().getFileName(), s.firstTxId(), s.lastTxId(), s.frames(), s.records(), s.validEnd(), s.fileSize());
                 total += s.records();
             }
-            System.out.println("Last " + last.size() + " records:");
-            last.forEach(System.out::println);
-            System.out.println("Summary:");
-            System.out.printf("  segments %d, records %d, last tx %d%n", scan.segments().size(), total, scan.lastTxId());
+            out.println("Last " + last.size() + " records:");
+            last.forEach(out::println);
+            out.println("Summary:");
+            out.printf("  segments %d, records %d, last tx %d%n", scan.segments().size(), total, scan.lastTxId());
             for (final OpType t : OpType.values())
             {
-                System.out.printf("  %-9s %d%n", t.name().toLowerCase(), counts[t.code()]);
+                out.printf("  %-9s %d%n", t.name().toLowerCase(), counts[t.code()]);
             }
             for (final Result r : Result.values())
             {
                 if (results[r.code()] > 0)
                 {
-                    System.out.printf("  %-19s %d%n", r.name(), results[r.code()]);
+                    out.printf("  %-19s %d%n", r.name(), results[r.code()]);
                 }
             }
-            System.out.println("  torn tail: " + (scan.truncation() == null ? "none" : scan.truncation()
+            out.println("  torn tail: " + (scan.truncation() == null ? "none" : scan.truncation()
                 + " (" + scan.truncatedBytes() + " bytes)"));
         }
         catch (final WalCorruptionException e)
         {
-            System.out.println("  CORRUPT: " + e.getMessage());
-            status = 1;
+            out.println("  CORRUPT: " + e.getMessage());
+            status = LedgerCli.DATA_INVALID;
         }
         return status;
     }
