@@ -92,6 +92,19 @@ class CliUserMistakeTest
     }
 
     @Test
+    void anEmptyFirstSegmentOrADirectoryNamedLikeOneGivesNoStackTrace() throws Exception
+    {
+        final Path empty = tmp.resolve("empty");
+        Files.createDirectories(empty.resolve("wal"));
+        Files.write(empty.resolve("wal").resolve("00000000000000000001.wal"), new byte[0]);
+        checkEveryCommand(empty);
+        final Path data = ledgerWithTwoAccounts();
+        Files.createDirectories(data.resolve("wal").resolve("00000000000000000050.wal"));
+        Files.createDirectories(data.resolve("snapshots").resolve("00000000000000000999.snap"));
+        checkEveryCommand(data);
+    }
+
+    @Test
     void garbageSegmentAtTheStartGivesNoStackTrace() throws Exception
     {
         final Path data = tmp.resolve("fresh");
