@@ -238,7 +238,7 @@ final class ApplyCommand implements Callable<Integer>
         }
         if (failure == null)
         {
-            progress.out.flush();
+            progress.flush();
             return LedgerCli.OK;
         }
         progress.reportFailure(ledger, failure, operations, err);
@@ -264,6 +264,7 @@ final class ApplyCommand implements Callable<Integer>
     {
         final long[] ids = new long[WINDOW];
         final long[] lines = new long[WINDOW];
+        final PrintStream stdout;
         final OutputStream out;
         final byte[] line = new byte[64];
         long submitted;
@@ -273,7 +274,18 @@ final class ApplyCommand implements Callable<Integer>
 
         Progress(final PrintStream stdout)
         {
+            this.stdout = stdout;
             out = new BufferedOutputStream(stdout, 1 << 16);
+        }
+
+        /** Flushes the results; a PrintStream hides write errors, so a reader that went away is checked for here. */
+        void flush() throws IOException
+        {
+            out.flush();
+            if (stdout.checkError())
+            {
+                throw new IOException("cannot write the results to standard output (closed?)");
+            }
         }
 
         void submitted(final long id)
@@ -322,7 +334,7 @@ final class ApplyCommand implements Callable<Integer>
             }
             if (printed > from)
             {
-                out.flush();
+                flush();
             }
         }
 
