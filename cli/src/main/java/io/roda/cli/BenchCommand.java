@@ -22,6 +22,7 @@ import io.roda.ledger.LedgerConfig;
 import io.roda.ledger.Level;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code ledger bench}: opens and funds accounts, submits transfers, and counts a transfer only once it
@@ -35,6 +36,9 @@ final class BenchCommand implements Callable<Integer>
 {
     private static final long INITIAL_BALANCE = 1_000_000_000_000L;
     private static final long MAX_AMOUNT = 1000;
+
+    @ParentCommand
+    LedgerCli cli;
 
     @Option(names = "--accounts", defaultValue = "10000", description = "Accounts (default ${DEFAULT-VALUE}).")
     int accounts;
@@ -100,7 +104,7 @@ final class BenchCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final PrintStream log = System.err;
+        final PrintStream log = cli == null ? System.err : cli.env().stderr();
         if (accounts < 2 || accounts > (1 << 28) || transfers < 1 || transfers > 500_000_000 || batch < 0 || rate < 0
             || warmup < 0 || threads < 1 || threads > 256 || (threads > 1 && (rate > 0 || batch > 0)))
         {

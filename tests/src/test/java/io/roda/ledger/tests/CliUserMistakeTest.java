@@ -161,4 +161,23 @@ class CliUserMistakeTest
         }, Map.of(), "apply", "--debug", "--data", tmp.resolve("d").toString(), "--input", "-");
         assertTrue(flag.err().contains("\tat "), "--debug on the subcommand: " + flag.err());
     }
+
+    @Test
+    void aClosedStandardOutputStopsApplyWithOneLine()
+    {
+        final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        final java.io.PrintStream closed = new java.io.PrintStream(new java.io.OutputStream()
+        {
+            @Override
+            public void write(final int b) throws java.io.IOException
+            {
+                throw new java.io.IOException("Broken pipe");
+            }
+        });
+        final int exit = LedgerCli.execute(args("apply", tmp.resolve("d")), new io.roda.cli.Environment(
+            new java.io.ByteArrayInputStream("open,1\n".getBytes()), closed, new java.io.PrintStream(err, true),
+            Map.of(), java.util.function.UnaryOperator.identity()));
+        assertEquals(LedgerCli.UNEXPECTED, exit);
+        assertEquals("error: cannot write the results to standard output (closed?)\n", err.toString());
+    }
 }
