@@ -99,7 +99,8 @@ final class ApplyCommand implements Callable<Integer>
             }
             catch (final IOException e)
             {
-                err.println("cannot read input " + (fromStdin ? "(stdin)" : file) + ": " + LedgerCli.describe(e));
+                err.println("cannot read input " + (fromStdin ? "(stdin)" : file)
+                    + (spooled == null ? "" : " or spool it to " + spooled) + ": " + LedgerCli.describe(e));
                 return LedgerCli.USAGE;
             }
             if (operations < 0)

@@ -18,7 +18,11 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "ledger", mixinStandardHelpOptions = true, version = "Roda Ledger 0.1.0",
     description = "Roda Ledger: an embeddable, ultra-low-latency double-entry ledger.",
     subcommands = {ApplyCommand.class, BalancesCommand.class, RecoverCommand.class, InspectCommand.class,
-        BenchCommand.class, CommandLine.HelpCommand.class})
+        BenchCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {"0:done", "1:the directory's data does not verify", "2:a bad option or input; nothing applied",
+        "3:apply: the ledger failed part way; stdout holds every committed line",
+        "4:an unexpected error, in one line (--debug or LEDGER_DEBUG=1 for the stack trace)"})
 public final class LedgerCli implements Runnable
 {
     /** Everything done. */
