@@ -45,9 +45,16 @@ final class DataDirectory
             : "ledger directory " + path + " does not exist";
     }
 
-    /** @return null when a ledger accepts {@code maxAccounts}, else the option, the value and the range. */
-    static String maxAccountsProblem(final Path path, final long maxAccounts)
+    /**
+     * @return null when a ledger accepts {@code maxAccounts} (or it is null: not given), else the option, the
+     *     value and the range.
+     */
+    static String maxAccountsProblem(final Path path, final Long maxAccounts)
     {
+        if (maxAccounts == null)
+        {
+            return null;
+        }
         try
         {
             LedgerConfig.builder(path).maxAccounts(maxAccounts);
