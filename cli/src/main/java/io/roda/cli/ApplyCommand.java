@@ -1,12 +1,9 @@
 package io.roda.cli;
 
 import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,26 +13,43 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import io.roda.common.Result;
+import io.roda.ledger.DirectoryInUseException;
 import io.roda.ledger.Ledger;
 import io.roda.ledger.LedgerConfig;
 import io.roda.ledger.LedgerException;
 import io.roda.ledger.Level;
+import io.roda.ledger.Recovery;
+import io.roda.ledger.RecoveryException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code ledger apply --data DIR --input FILE}: validates the whole input first (nothing is applied if
  * any line is malformed), then streams it into the ledger and prints {@code TXID,RESULT} per operation,
  * in input order, each only once its transaction is committed.
+ *
+ * <p>Input is strict UTF-8 read line by line ({@link InputLines}), from a file, a pipe or a FIFO; what
+ * cannot be read twice is spooled to a temporary file during the first pass.
+ *
+ * <p>When the ledger fails part way (a full disk, a failed fsync), every operation the directory holds
+ * is still printed with its result, and stderr says which input line was the last committed, which the
+ * first not, and the root cause: a caller retries exactly the unprinted lines.
  */
 @Command(name = "apply", mixinStandardHelpOptions = true,
     description = {"Apply operations from a CSV file (- for stdin), one per line:",
         "  open,ACCOUNT | deposit,ACCOUNT,AMOUNT | withdraw,ACCOUNT,AMOUNT | transfer,FROM,TO,AMOUNT",
-        "Prints TXID,RESULT per operation once it is committed to disk. Exit 0 when all are committed."})
+        "Input: UTF-8 (a leading byte order mark is skipped), ASCII digits; --input may be a pipe or FIFO.",
+        "Prints TXID,RESULT per operation once it is committed to disk. Exit 0 when all are committed,",
+        "2 when the input or an option is bad (nothing applied), 3 when the ledger failed part way:",
+        "then every committed operation is still printed, and stderr names the line to resume from."})
 final class ApplyCommand implements Callable<Integer>
 {
     private static final int MAX_REPORTED_ERRORS = 20;
     private static final int WINDOW = 1 << 16;
+
+    @ParentCommand
+    LedgerCli cli;
 
     @Option(names = "--data", required = true, description = "Ledger directory (created if absent).")
     Path data;
@@ -50,31 +64,52 @@ final class ApplyCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException
     {
-        final PrintStream err = System.err;
-        Path source;
-        Path spooled = null;
-        if ("-".equals(input))
+        final Environment env = cli.env();
+        final PrintStream err = env.stderr();
+        final String problem = DataDirectory.maxAccountsProblem(data, maxAccounts);
+        if (problem != null)
         {
-            spooled = Files.createTempFile("roda-apply-", ".csv");
-            source = spooled;
+            err.println(problem);
+            return LedgerCli.USAGE;
         }
-        else
+        if (Files.exists(data) && !Files.isDirectory(data))
         {
-            source = Path.of(input);
-            if (!Files.isRegularFile(source))
-            {
-                err.println("input file " + source + " does not exist or is not a file");
-                return 2;
-            }
+            err.println("ledger directory " + data + " is not a directory");
+            return LedgerCli.USAGE;
         }
+        final boolean fromStdin = "-".equals(input);
+        final Path file = fromStdin ? null : Path.of(input);
+        if (file != null && !Files.exists(file))
+        {
+            err.println("input file " + file + " does not exist");
+            return LedgerCli.USAGE;
+        }
+        if (file != null && Files.isDirectory(file))
+        {
+            err.println("input " + file + " is a directory, not a file");
+            return LedgerCli.USAGE;
+        }
+        // a regular file is read twice; stdin, a pipe, a FIFO or a device only once, so it is spooled
+        final Path spooled = file != null && Files.isRegularFile(file) ? null : Files.createTempFile("roda-apply-", ".csv");
         try
         {
-            final long operations = validate(spooled != null, source, err);
+            final long operations;
+            try (InputStream in = fromStdin ? env.stdin() : Files.newInputStream(file);
+                BufferedWriter spool = spooled == null ? null : Files.newBufferedWriter(spooled, StandardCharsets.UTF_8))
+            {
+                operations = validate(in, spool, err);
+            }
+            catch (final IOException e)
+            {
+                err.println("cannot read input " + (fromStdin ? "(stdin)" : file)
+                    + (spooled == null ? "" : " or spool it to " + spooled) + ": " + LedgerCli.describe(e));
+                return LedgerCli.USAGE;
+            }
             if (operations < 0)
             {
-                return 2;
+                return LedgerCli.USAGE;
             }
-            return apply(source, err);
+            return apply(spooled != null ? spooled : file, operations, env);
         }
         finally
         {
@@ -85,26 +120,22 @@ final class ApplyCommand implements Callable<Integer>
         }
     }
 
-    /** First pass: every line must parse. Spools stdin to {@code source} when reading it. */
-    private long validate(final boolean fromStdin, final Path source, final PrintStream err) throws IOException
+    /** First pass: every line must be UTF-8 and parse. Copies the lines to {@code spool} when given. */
+    private long validate(final InputStream in, final BufferedWriter spool, final PrintStream err) throws IOException
     {
         final OperationParser parser = new OperationParser();
-        long lineNumber = 0;
+        final InputLines lines = new InputLines(in);
         long errors = 0;
         long operations = 0;
-        try (BufferedReader reader = fromStdin
-            ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8), 1 << 16)
-            : Files.newBufferedReader(source, StandardCharsets.UTF_8);
-            BufferedWriter spool = fromStdin ? Files.newBufferedWriter(source, StandardCharsets.UTF_8) : null)
+        try
         {
             String line;
-            while ((line = reader.readLine()) != null)
+            while ((line = lines.next()) != null)
             {
-                lineNumber++;
                 if (spool != null)
                 {
                     spool.write(line);
-                    spool.newLine();
+                    spool.write('\n');
                 }
                 if (parser.parse(line))
                 {
@@ -114,10 +145,16 @@ final class ApplyCommand implements Callable<Integer>
                 {
                     if (++errors <= MAX_REPORTED_ERRORS)
                     {
-                        err.println("line " + lineNumber + ": " + parser.error);
+                        err.println("line " + lines.lineNumber() + ": " + parser.error);
                     }
                 }
             }
+        }
+        catch (final InputLines.InputException e)
+        {
+            err.println(e.getMessage());
+            err.println("nothing applied: the input is not text this command can read");
+            return -1;
         }
         if (errors > 0)
         {
@@ -131,49 +168,94 @@ final class ApplyCommand implements Callable<Integer>
         return operations;
     }
 
-    private int apply(final Path source, final PrintStream err) throws IOException
+    /** Second pass: submits, prints each result once committed, and on a failure says exactly how far it got. */
+    private int apply(final Path source, final long operations, final Environment env) throws IOException
     {
-        final OperationParser parser = new OperationParser();
-        final long[] ids = new long[WINDOW];
-        final OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
-        final byte[] line = new byte[64];
-        long submitted = 0;
-        long printed = 0;
-        try (Ledger ledger = Ledger.open(maxAccounts == null ? LedgerConfig.builder(data).build()
-            : LedgerConfig.builder(data).maxAccounts(maxAccounts).build());
-            BufferedReader reader = Files.newBufferedReader(source, StandardCharsets.UTF_8))
+        final PrintStream err = env.stderr();
+        final Ledger ledger;
+        try
         {
+            final LedgerConfig.Builder config = LedgerConfig.builder(data);
+            if (maxAccounts != null)
+            {
+                config.maxAccounts(maxAccounts); // absent: the value stored in DIR/LEDGER
+            }
+            ledger = Ledger.open(env.ledgerConfig().apply(config).build());
+        }
+        catch (final DirectoryInUseException e)
+        {
+            err.println("nothing applied: " + LedgerCli.describe(e));
+            return DataDirectory.EXIT_IN_USE;
+        }
+        catch (final RecoveryException e)
+        {
+            err.println("nothing applied: the ledger in " + data + " does not verify: " + LedgerCli.describe(e));
+            return LedgerCli.DATA_INVALID;
+        }
+        catch (final LedgerException e)
+        {
+            err.println("nothing applied: cannot open the ledger in " + data + ": " + LedgerCli.describe(e));
+            return LedgerCli.LEDGER_FAILED;
+        }
+        final Progress progress = new Progress(env.stdout());
+        RuntimeException failure = null;
+        try (InputStream in = Files.newInputStream(source))
+        {
+            final OperationParser parser = new OperationParser();
+            final InputLines lines = new InputLines(in);
             String text;
-            while ((text = reader.readLine()) != null)
+            while ((text = lines.next()) != null)
             {
                 if (!parser.parse(text))
                 {
                     continue;
                 }
-                if (submitted - printed == WINDOW)
+                progress.attempting = lines.lineNumber();
+                if (progress.submitted - progress.printed == WINDOW)
                 {
-                    printed = print(ledger, ids, printed, submitted, true, out, line);
+                    progress.printCommitted(ledger, true);
                 }
-                ids[(int)(submitted & (WINDOW - 1))] = submitTo(ledger, parser);
-                submitted++;
-                if ((submitted & 1023) == 0)
+                progress.submitted(submitTo(ledger, parser));
+                if ((progress.submitted & 1023) == 0)
                 {
-                    printed = print(ledger, ids, printed, submitted, false, out, line);
+                    progress.printCommitted(ledger, false);
                 }
             }
-            while (printed < submitted)
+            progress.attempting = 0;
+            while (progress.printed < progress.submitted)
             {
-                printed = print(ledger, ids, printed, submitted, true, out, line);
+                progress.printCommitted(ledger, true);
             }
+        }
+        catch (final InputLines.InputException e)
+        {
+            failure = new LedgerException("the input changed since it was checked: " + e.getMessage(), null);
         }
         catch (final LedgerException e)
         {
-            out.flush();
-            err.println("ledger error after " + printed + " committed operation(s): " + e.getMessage());
-            return 3;
+            failure = e;
         }
-        out.flush();
-        return 0;
+        finally
+        {
+            try
+            {
+                ledger.close();
+            }
+            catch (final LedgerException e)
+            {
+                if (failure == null)
+                {
+                    failure = e;
+                }
+            }
+        }
+        if (failure == null)
+        {
+            progress.flush();
+            return LedgerCli.OK;
+        }
+        progress.reportFailure(ledger, failure, operations, err);
+        return LedgerCli.LEDGER_FAILED;
     }
 
     private static long submitTo(final Ledger ledger, final OperationParser op)
@@ -187,33 +269,90 @@ final class ApplyCommand implements Callable<Integer>
         }
     }
 
-    /** Prints every committed line from {@code printed} on; with {@code block}, waits for at least one. */
-    private static long print(final Ledger ledger, final long[] ids, final long printed, final long submitted,
-        final boolean block, final OutputStream out, final byte[] line) throws IOException
+    /**
+     * The operations submitted and not yet printed ({@code printed..submitted}, at most {@link #WINDOW}):
+     * their transaction ids and input lines, and the printing of their results in input order.
+     */
+    private final class Progress
     {
-        long next = printed;
-        int idle = 0;
-        while (next < submitted)
+        final long[] ids = new long[WINDOW];
+        final long[] lines = new long[WINDOW];
+        final PrintStream stdout;
+        final OutputStream out;
+        final byte[] line = new byte[64];
+        long submitted;
+        long printed;
+        /** The input line being submitted, 0 when none. */
+        long attempting;
+
+        Progress(final PrintStream stdout)
         {
-            final long id = ids[(int)(next & (WINDOW - 1))];
-            if (ledger.commitIndex() < id)
+            this.stdout = stdout;
+            out = new BufferedOutputStream(stdout, 1 << 16);
+        }
+
+        /** Flushes the results; a PrintStream hides write errors, so a reader that went away is checked for here. */
+        void flush() throws IOException
+        {
+            out.flush();
+            if (stdout.checkError())
             {
-                if (!block || next > printed)
-                {
-                    break;
-                }
-                try
-                {
-                    ledger.await(id, Level.COMMITTED, Duration.ofSeconds(1)); // throws if the ledger failed
-                }
-                catch (final InterruptedException e)
-                {
-                    Thread.currentThread().interrupt();
-                    throw new LedgerException("interrupted waiting for transaction " + id + " to commit", e);
-                }
-                continue;
+                throw new IOException("cannot write the results to standard output (closed?)");
             }
-            final Result result = ledger.status(id).result();
+        }
+
+        void submitted(final long id)
+        {
+            final int at = (int)(submitted & (WINDOW - 1));
+            ids[at] = id;
+            lines[at] = attempting;
+            submitted++;
+        }
+
+        long id(final long operation)
+        {
+            return ids[(int)(operation & (WINDOW - 1))];
+        }
+
+        long line(final long operation)
+        {
+            return lines[(int)(operation & (WINDOW - 1))];
+        }
+
+        /** Prints every committed operation from {@code printed} on; with {@code block}, waits for at least one. */
+        void printCommitted(final Ledger ledger, final boolean block) throws IOException
+        {
+            final long from = printed;
+            while (printed < submitted)
+            {
+                final long id = id(printed);
+                if (ledger.commitIndex() < id)
+                {
+                    if (!block || printed > from)
+                    {
+                        break;
+                    }
+                    try
+                    {
+                        ledger.await(id, Level.COMMITTED, Duration.ofSeconds(1)); // throws if the ledger failed
+                    }
+                    catch (final InterruptedException e)
+                    {
+                        Thread.currentThread().interrupt();
+                        throw new LedgerException("interrupted waiting for transaction " + id + " to commit", e);
+                    }
+                    continue;
+                }
+                print(id, ledger.status(id).result());
+            }
+            if (printed > from)
+            {
+                flush();
+            }
+        }
+
+        private void print(final long id, final Result result) throws IOException
+        {
             int at = writeLong(line, 0, id);
             line[at++] = ',';
             final String name = result == null ? "UNKNOWN" : result.name();
@@ -223,13 +362,72 @@ final class ApplyCommand implements Callable<Integer>
             }
             line[at++] = '\n';
             out.write(line, 0, at);
-            next++;
+            printed++;
         }
-        if (next > printed)
+
+        /**
+         * After a failure: prints every submitted operation the directory holds (up to the commit index; beyond
+         * it only when the WAL could not erase a frame whose force failed, and the next open keeps it), then
+         * says on stderr where it stopped and why.
+         */
+        void reportFailure(final Ledger ledger, final RuntimeException failure, final long operations,
+            final PrintStream err) throws IOException
         {
+            final long committed = ledger.commitIndex();
+            long held = committed;
+            String unchecked = null;
+            try
+            {
+                final long stored = maxAccounts == null ? Recovery.USE_STORED : maxAccounts;
+                held = Math.max(committed, Recovery.recover(data, stored, null).report().lastTxId());
+            }
+            catch (final RuntimeException e)
+            {
+                unchecked = LedgerCli.describe(e);
+            }
+            while (printed < submitted && id(printed) <= held)
+            {
+                print(id(printed), ledger.status(id(printed)).result());
+            }
             out.flush();
+
+            err.println("apply stopped: " + LedgerCli.describe(failure));
+            err.println("cause: " + LedgerCli.rootCause(failure));
+            if (printed == 0)
+            {
+                err.println("committed: none of this input's " + operations + " operation(s)");
+            }
+            else
+            {
+                final long last = printed - 1;
+                err.println("committed: " + printed + " of " + operations + " operation(s), through line " + line(last)
+                    + " (tx " + id(last) + "); each is printed above with its result");
+            }
+            if (held > committed && printed > 0)
+            {
+                err.println("note: tx " + (committed + 1) + ".." + Math.min(held, id(printed - 1))
+                    + " were written but their fsync failed; they are in the directory and the next open keeps them");
+            }
+            if (unchecked != null)
+            {
+                err.println("note: could not re-read the directory (" + unchecked + "); reported up to the commit index "
+                    + committed);
+            }
+            if (printed < submitted)
+            {
+                err.println("not committed: line " + line(printed) + " (tx " + id(printed) + ") and every operation after it;"
+                    + " retry from line " + line(printed));
+            }
+            else if (attempting > 0)
+            {
+                err.println("not committed: line " + attempting + " (not submitted) and every operation after it;"
+                    + " retry from line " + attempting);
+            }
+            else
+            {
+                err.println("not committed: none; every operation of the input is committed");
+            }
         }
-        return next;
     }
 
     private static int writeLong(final byte[] dst, final int offset, final long value)

@@ -12,21 +12,25 @@ import io.roda.ledger.LedgerException;
 import io.roda.ledger.Recovery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code ledger balances --data DIR}: every open account and the system account 0, sorted by id. */
 @Command(name = "balances", mixinStandardHelpOptions = true,
     description = "Print ACCOUNT,BALANCE for every open account and the system account 0, sorted by account id.")
 final class BalancesCommand implements Callable<Integer>
 {
+    @ParentCommand
+    LedgerCli cli;
+
     @Mixin
     DataDirectory data;
 
     @Override
     public Integer call()
     {
-        if (!data.exists())
+        if (!data.usable(cli.env().stderr()))
         {
-            return 2;
+            return LedgerCli.USAGE;
         }
         final Recovery.Recovered recovered;
         try
@@ -40,15 +44,15 @@ final class BalancesCommand implements Callable<Integer>
         }
         catch (final LedgerException e)
         {
-            System.err.println("recovery failed: " + e.getMessage());
-            return 1;
+            cli.env().stderr().println("recovery failed: " + LedgerCli.describe(e));
+            return LedgerCli.DATA_INVALID;
         }
         final int n = (int)recovered.state().accountCount() + 1;
         final long[][] rows = new long[n][];
         final int[] at = new int[1];
         recovered.state().forEachAccount((account, balance, lastTx) -> rows[at[0]++] = new long[] {account, balance});
         Arrays.sort(rows, 0, at[0], (a, b) -> Long.compare(a[0], b[0]));
-        final PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16));
+        final PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(cli.env().stdout(), StandardCharsets.UTF_8), 1 << 16));
         for (int i = 0; i < at[0]; i++)
         {
             out.print(rows[i][0]);
@@ -56,6 +60,6 @@ final class BalancesCommand implements Callable<Integer>
             out.println(rows[i][1]);
         }
         out.flush();
-        return 0;
+        return LedgerCli.OK;
     }
 }

@@ -22,6 +22,7 @@ import io.roda.ledger.LedgerConfig;
 import io.roda.ledger.Level;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code ledger bench}: opens and funds accounts, submits transfers, and counts a transfer only once it
@@ -35,6 +36,9 @@ final class BenchCommand implements Callable<Integer>
 {
     private static final long INITIAL_BALANCE = 1_000_000_000_000L;
     private static final long MAX_AMOUNT = 1000;
+
+    @ParentCommand
+    LedgerCli cli;
 
     @Option(names = "--accounts", defaultValue = "10000", description = "Accounts (default ${DEFAULT-VALUE}).")
     int accounts;
@@ -100,7 +104,7 @@ final class BenchCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final PrintStream log = System.err;
+        final PrintStream log = cli == null ? System.err : cli.env().stderr();
         if (accounts < 2 || accounts > (1 << 28) || transfers < 1 || transfers > 500_000_000 || batch < 0 || rate < 0
             || warmup < 0 || threads < 1 || threads > 256 || (threads > 1 && (rate > 0 || batch > 0)))
         {
@@ -259,8 +263,8 @@ final class BenchCommand implements Callable<Integer>
             final double commitSeconds = (recorder.committedAt - start) / 1e9;
 
             final String verdict = verify(ledger, firstId, lastId);
-            final long committedTps = (long)(transfers / commitSeconds);
-            final long computedTps = (long)(transfers / computeSeconds);
+            final Long committedTps = perSecond(transfers, commitSeconds);
+            final Long computedTps = perSecond(transfers, computeSeconds);
             log.printf("%nresult: %,d transfers committed in %.3f s = %,d committed transfers/s (computed: %,d/s)%n",
                 transfers, commitSeconds, committedTps, computedTps);
             log.printf("compute latency us: p50 %s  p99 %s  p99.9 %s  max %s%n", us(compute, 50), us(compute, 99),
@@ -410,6 +414,12 @@ final class BenchCommand implements Callable<Integer>
         }
         return "ok (zero-sum holds, total " + expectedTotal + " conserved, all " + (lastId - firstId + 1)
             + " transfers OK and committed)";
+    }
+
+    /** @return {@code count / seconds}, or null (JSON null, never Infinity or NaN) when no time passed. */
+    static Long perSecond(final long count, final double seconds)
+    {
+        return seconds > 0 && Double.isFinite(seconds) ? Long.valueOf((long)(count / seconds)) : null;
     }
 
     private static Json latency(final Histogram h)

@@ -1,6 +1,7 @@
 package io.roda.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -10,13 +11,13 @@ import io.roda.common.OpType;
 import io.roda.common.Result;
 import io.roda.ledger.DirectoryInUseException;
 import io.roda.ledger.DirectoryLock;
-import io.roda.ledger.LedgerException;
 import io.roda.ledger.Recovery;
 import io.roda.ledger.RecoveryReport;
 import io.roda.snapshotter.SnapshotFiles;
 import io.roda.wal.WalReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 
 /** {@code ledger inspect --data DIR}: the segments, snapshots and records, for a person. */
@@ -25,6 +26,9 @@ import picocli.CommandLine.Option;
         "Exit 0 when the data verifies, 1 when it does not, 2 when DIR does not exist, 4 when a running ledger has DIR open."})
 final class InspectCommand implements Callable<Integer>
 {
+    @ParentCommand
+    LedgerCli cli;
+
     @Mixin
     DataDirectory directory;
 
@@ -34,11 +38,12 @@ final class InspectCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException
     {
-        if (!directory.exists())
+        if (!directory.usable(cli.env().stderr()))
         {
-            return 2;
+            return LedgerCli.USAGE;
         }
         final Path data = directory.path;
+        final PrintStream out = cli.env().stdout();
         final ArrayDeque<String> last = new ArrayDeque<>();
         final long[] counts = new long[OpType.values().length + 1];
         final long[] results = new long[Result.values().length];
@@ -59,18 +64,18 @@ final class InspectCommand implements Callable<Integer>
         // the verdict is recovery's: newest valid snapshot + the WAL from it on (older WAL may be pruned)
         try (DirectoryLock lock = DirectoryLock.shared(data))
         {
-            System.out.println("Snapshots in " + Recovery.snapshotDirectory(data) + ":");
+            out.println("Snapshots in " + Recovery.snapshotDirectory(data) + ":");
             for (final Path file : SnapshotFiles.list(Recovery.snapshotDirectory(data)))
             {
                 try
                 {
                     final SnapshotFiles.Info info = SnapshotFiles.verify(file);
-                    System.out.printf("  %s  tx %d  accounts %d  %d bytes  valid%n", file.getFileName(), info.txId(),
+                    out.printf("  %s  tx %d  accounts %d  %d bytes  valid%n", file.getFileName(), info.txId(),
                         info.accounts(), Files.size(file));
                 }
-                catch (final IOException e)
+                catch (final IOException | RuntimeException e) // as recovery does: a damaged snapshot is reported, not fatal
                 {
-                    System.out.printf("  %s  DAMAGED: %s%n", file.getFileName(), e.getMessage());
+                    out.printf("  %s  DAMAGED: %s%n", file.getFileName(), LedgerCli.describe(e));
                 }
             }
             final Recovery.Recovered recovered;
@@ -78,48 +83,52 @@ final class InspectCommand implements Callable<Integer>
             {
                 recovered = Recovery.recoverHoldingLock(lock, data, directory.maxAccounts(), observer);
             }
-            catch (final LedgerException e)
+            catch (final DirectoryInUseException e)
             {
-                System.out.println("Summary:");
-                System.out.println("  CORRUPT: " + e.getMessage());
-                return 1;
+                throw e;
+            }
+            catch (final RuntimeException e) // RecoveryException, a settings conflict, or what a stray file provokes
+            {
+                out.println("Summary:");
+                out.println("  CORRUPT: " + LedgerCli.describe(e));
+                return LedgerCli.DATA_INVALID;
             }
             final RecoveryReport report = recovered.report();
             final WalReader.ScanResult scan = recovered.wal();
-            System.out.println("WAL segments in " + Recovery.walDirectory(data) + " replayed from tx "
+            out.println("WAL segments in " + Recovery.walDirectory(data) + " replayed from tx "
                 + (report.snapshotTxId() + 1) + ":");
             long total = 0;
             for (final WalReader.SegmentSummary s : scan.segments())
             {
-                System.out.printf("  %s  tx %d..%d  %d frames  %d records  data %d of %d bytes%n",
+                out.printf("  %s  tx %d..%d  %d frames  %d records  data %d of %d bytes%n",
                     s.file().getFileName(), s.firstTxId(), s.lastTxId(), s.frames(), s.records(), s.validEnd(), s.fileSize());
                 total += s.records();
             }
-            System.out.println("Last " + last.size() + " records:");
-            last.forEach(System.out::println);
-            System.out.println("Summary:");
-            System.out.printf("  snapshot tx %d, segments %d, records %d, last tx %d, commit watermark %d, accounts %d%n",
+            out.println("Last " + last.size() + " records:");
+            last.forEach(out::println);
+            out.println("Summary:");
+            out.printf("  snapshot tx %d, segments %d, records %d, last tx %d, commit watermark %d, accounts %d%n",
                 report.snapshotTxId(), scan.segments().size(), total, report.lastTxId(), report.commitWatermark(),
                 report.accounts());
             for (final OpType t : OpType.values())
             {
-                System.out.printf("  %-9s %d%n", t.name().toLowerCase(), counts[t.code()]);
+                out.printf("  %-9s %d%n", t.name().toLowerCase(), counts[t.code()]);
             }
             for (final Result r : Result.values())
             {
                 if (results[r.code()] > 0)
                 {
-                    System.out.printf("  %-19s %d%n", r.name(), results[r.code()]);
+                    out.printf("  %-19s %d%n", r.name(), results[r.code()]);
                 }
             }
-            System.out.println("  torn tail: " + (scan.truncation() == null ? "none" : scan.truncation()
+            out.println("  torn tail: " + (scan.truncation() == null ? "none" : scan.truncation()
                 + " (" + scan.truncatedBytes() + " bytes)"));
-            System.out.println("  verdict: ok");
-            return 0;
+            out.println("  verdict: ok");
+            return LedgerCli.OK;
         }
         catch (final DirectoryInUseException e)
         {
-            System.err.println("directory in use: " + e.getMessage());
+            cli.env().stderr().println("directory in use: " + e.getMessage());
             return DataDirectory.EXIT_IN_USE;
         }
     }

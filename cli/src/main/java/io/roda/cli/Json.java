@@ -4,7 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A minimal JSON object writer for the CLI's machine-readable output (flat values, lists and nested maps). */
+/**
+ * A minimal JSON object writer for the CLI's machine-readable output (flat values, lists and nested maps).
+ * A NaN or infinite number is written as {@code null}: JSON has neither.
+ */
 final class Json
 {
     private final Map<String, Object> fields = new LinkedHashMap<>();
@@ -64,6 +67,11 @@ final class Json
                 write(out, item);
             }
             out.append(']');
+        }
+        else if ((value instanceof Double && !Double.isFinite((Double)value))
+            || (value instanceof Float && !Float.isFinite((Float)value)))
+        {
+            out.append("null"); // JSON has no NaN or Infinity
         }
         else if (value instanceof Number || value instanceof Boolean)
         {
