@@ -27,7 +27,7 @@ import io.roda.ledger.Recovery;
  * survived with the acknowledged result, and the state equals the reference model after exactly
  * {@code last_tx_id} operations. Then resumes the workload and repeats.
  *
- * <p>Cycles: {@code -Droda.crashCycles} (3 by default; the {@code crash-loop} Maven profile runs 200).
+ * <p>Cycles: {@code -Droda.crashCycles} (3 by default; the {@code crash-loop} Maven profile runs 500).
  */
 class KillNineCrashTest
 {
