@@ -116,7 +116,8 @@ public final class DirectoryLock implements AutoCloseable
         }
     }
 
-    private static void closeQuietly(final FileChannel channel)
+    /** Closes {@code channel} (may be null), ignoring an error: for paths that are already failing. */
+    static void closeQuietly(final FileChannel channel)
     {
         if (channel != null)
         {

@@ -121,28 +121,13 @@ public final class Ledger implements AutoCloseable
         }
         catch (final IOException e)
         {
-            closeQuietly(channel);
+            DirectoryLock.closeQuietly(channel);
             throw new LedgerException("cannot open ledger in " + dir + ": " + e, e);
         }
         catch (final RuntimeException e)
         {
-            closeQuietly(channel);
+            DirectoryLock.closeQuietly(channel);
             throw e;
-        }
-    }
-
-    private static void closeQuietly(final FileChannel channel)
-    {
-        if (channel != null)
-        {
-            try
-            {
-                channel.close();
-            }
-            catch (final IOException ignored)
-            {
-                // already failing
-            }
         }
     }
 
@@ -533,7 +518,7 @@ public final class Ledger implements AutoCloseable
                 {
                     // the channel close below releases it too
                 }
-                closeQuietly(lockChannel);
+                DirectoryLock.closeQuietly(lockChannel);
             }
             state = CLOSED;
         }

@@ -142,20 +142,7 @@ class ShutdownRegressionTest
     {
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicBoolean stuck = new AtomicBoolean();
-        final FaultyChannels stuckDisk = new FaultyChannels(() ->
-        {
-            while (stuck.get() && release.getCount() > 0)
-            {
-                try
-                {
-                    release.await();
-                }
-                catch (final InterruptedException ignored)
-                {
-                    // a disk stuck in the kernel does not answer interrupts either
-                }
-            }
-        }, () -> { });
+        final FaultyChannels stuckDisk = stuckDisk(stuck, release);
         final Ledger ledger = Ledger.open(LedgerConfig.builder(dir).walChannels(stuckDisk)
             .closeTimeout(Duration.ofMillis(300)).stageStopTimeout(Duration.ofSeconds(1)).build());
         ledger.openAccount(1);
@@ -187,20 +174,7 @@ class ShutdownRegressionTest
     {
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicBoolean stuck = new AtomicBoolean();
-        final FaultyChannels stuckDisk = new FaultyChannels(() ->
-        {
-            while (stuck.get() && release.getCount() > 0)
-            {
-                try
-                {
-                    release.await();
-                }
-                catch (final InterruptedException ignored)
-                {
-                    // a disk stuck in the kernel does not answer interrupts either
-                }
-            }
-        }, () -> { });
+        final FaultyChannels stuckDisk = stuckDisk(stuck, release);
         final Ledger ledger = Ledger.open(LedgerConfig.builder(dir).walChannels(stuckDisk).snapshotEveryTx(0)
             .closeTimeout(Duration.ofMillis(300)).stageStopTimeout(Duration.ofSeconds(1)).build());
         try
@@ -302,6 +276,25 @@ class ShutdownRegressionTest
         assertTrue(ledger.await(id, Level.COMMITTED, Duration.ZERO), "committed by the drain");
         assertThrows(LedgerClosedException.class, () -> ledger.await(id, Level.SNAPSHOTTED, Duration.ofSeconds(5)),
             "no snapshot will ever come");
+    }
+
+    /** A disk whose forces, once {@code stuck} is set, block until {@code release}, ignoring interrupts. */
+    private static FaultyChannels stuckDisk(final AtomicBoolean stuck, final CountDownLatch release)
+    {
+        return new FaultyChannels(() ->
+        {
+            while (stuck.get() && release.getCount() > 0)
+            {
+                try
+                {
+                    release.await();
+                }
+                catch (final InterruptedException ignored)
+                {
+                    // a disk stuck in the kernel does not answer interrupts either
+                }
+            }
+        }, () -> { });
     }
 
     private static void sleep(final long millis) throws IOException
