@@ -20,6 +20,7 @@ import io.roda.ledger.LedgerException;
 import io.roda.ledger.Level;
 import io.roda.ledger.Recovery;
 import io.roda.ledger.RecoveryException;
+import io.roda.ledger.SettingsConflictException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -190,6 +191,11 @@ final class ApplyCommand implements Callable<Integer>
         catch (final RecoveryException e)
         {
             err.println("nothing applied: the ledger in " + data + " does not verify: " + LedgerCli.describe(e));
+            return LedgerCli.DATA_INVALID;
+        }
+        catch (final SettingsConflictException e)
+        {
+            err.println("nothing applied: --max-accounts conflicts with the ledger in " + data + ": " + e.getMessage());
             return LedgerCli.DATA_INVALID;
         }
         catch (final LedgerException e)

@@ -13,6 +13,7 @@ import io.roda.ledger.DirectoryInUseException;
 import io.roda.ledger.DirectoryLock;
 import io.roda.ledger.Recovery;
 import io.roda.ledger.RecoveryReport;
+import io.roda.ledger.SettingsConflictException;
 import io.roda.snapshotter.SnapshotFiles;
 import io.roda.wal.WalReader;
 import picocli.CommandLine.Command;
@@ -86,6 +87,12 @@ final class InspectCommand implements Callable<Integer>
             catch (final DirectoryInUseException e)
             {
                 throw e;
+            }
+            catch (final SettingsConflictException e) // the data may be fine: the option disagrees with it
+            {
+                out.println("Summary:");
+                out.println("  SETTINGS CONFLICT: " + e.getMessage());
+                return LedgerCli.DATA_INVALID;
             }
             catch (final RuntimeException e) // RecoveryException, a settings conflict, or what a stray file provokes
             {

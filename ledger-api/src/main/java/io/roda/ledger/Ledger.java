@@ -119,6 +119,11 @@ public final class Ledger implements AutoCloseable
             }
             return new Ledger(config, channel, lock);
         }
+        catch (final io.roda.wal.WalSegmentLockedException e)
+        {
+            DirectoryLock.closeQuietly(channel);
+            throw new DirectoryInUseException(dir + " is in use: " + e.getMessage(), e);
+        }
         catch (final IOException e)
         {
             DirectoryLock.closeQuietly(channel);

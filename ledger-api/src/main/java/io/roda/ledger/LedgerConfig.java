@@ -13,6 +13,9 @@ import io.roda.wal.WalChannelFactory;
  */
 public final class LedgerConfig
 {
+    /** The most accounts a ledger can hold. */
+    public static final long MAX_ACCOUNTS = 1 << 28;
+
     private final Path directory;
     private final long maxAccounts;
     private final boolean maxAccountsSpecified;
@@ -257,7 +260,7 @@ public final class LedgerConfig
          */
         public Builder maxAccounts(final long value)
         {
-            maxAccounts = range("maxAccounts", value, 1, 1 << 28);
+            maxAccounts = range("maxAccounts", value, 1, MAX_ACCOUNTS);
             maxAccountsSpecified = true;
             return this;
         }

@@ -13,6 +13,8 @@ import io.roda.transactor.ResultLog;
 import io.roda.wal.WalCorruptionException;
 import io.roda.wal.WalFormat;
 import io.roda.wal.WalReader;
+import io.roda.wal.WalSegmentLockedException;
+import io.roda.wal.WalWriter;
 
 /**
  * Rebuilds the ledger state from disk: the newest snapshot that verifies (falling back to older ones),
@@ -106,6 +108,11 @@ public final class Recovery
         final List<String> damaged = new ArrayList<>();
         try
         {
+            final List<Path> segments = WalReader.listSegments(walDir);
+            for (int i = Math.max(0, segments.size() - 2); i < segments.size(); i++)
+            {
+                WalWriter.refuseIfWritten(segments.get(i)); // a writer whose LOCK file was deleted under it
+            }
             final LedgerFile.State stored;
             try
             {
@@ -126,6 +133,12 @@ public final class Recovery
                 throw new SettingsConflictException("maxAccounts: " + LedgerFile.path(dir) + " stores "
                     + stored.maxAccounts() + " but " + maxAccountsGiven + " was given; replaying with another "
                     + "capacity changes results (omit the setting to use the stored one)");
+            }
+            if (stored != null && (stored.maxAccounts() < 1 || stored.maxAccounts() > LedgerConfig.MAX_ACCOUNTS))
+            {
+                throw new RecoveryException(LedgerFile.path(dir) + " records maxAccounts " + stored.maxAccounts()
+                    + ", outside 1.." + LedgerConfig.MAX_ACCOUNTS + ": the file is damaged or was not written by "
+                    + "this version", null);
             }
             final long maxAccounts = stored != null ? stored.maxAccounts()
                 : maxAccountsGiven == USE_STORED ? DEFAULT_MAX_ACCOUNTS : maxAccountsGiven;
@@ -231,6 +244,10 @@ public final class Recovery
         catch (final WalCorruptionException e)
         {
             throw new RecoveryException(e.getMessage() + withDamaged(damaged), e);
+        }
+        catch (final WalSegmentLockedException e)
+        {
+            throw new DirectoryInUseException(dir + " is in use: " + e.getMessage(), e);
         }
         catch (final IOException e)
         {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
@@ -86,6 +88,16 @@ public final class WalWriter implements AutoCloseable
     public void resume(final Path segment, final long firstTxId, final long end, final long dirtyEnd) throws IOException
     {
         channel = channels.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try
+        {
+            lockExclusively(channel, segment);
+        }
+        catch (final IOException e)
+        {
+            channel.close();
+            channel = null;
+            throw e;
+        }
         segmentFirstTxId = firstTxId;
         position = end;
         lastCommittedTxId = -1; // unknown until the first commit: close() then records nothing new
@@ -109,6 +121,65 @@ public final class WalWriter implements AutoCloseable
         // frames recovered from the page cache may never have been forced (a failed force, or a process
         // killed between write and force): they are reported committed from now on, so force them first
         channel.force(false);
+    }
+
+    /**
+     * Locks the segment this writer appends to, for as long as its channel is open. The directory's LOCK file
+     * keeps a second ledger out, but only while that file exists: if it is deleted behind a running ledger,
+     * a second one would create a new LOCK, lock it, and write the same WAL. This lock, on the data itself,
+     * refuses it (and {@link #refuseIfWritten} refuses readers). The process never opens a second channel on
+     * a segment it writes: closing any channel on a file drops the process's locks on it.
+     */
+    private static void lockExclusively(final FileChannel channel, final Path segment) throws IOException
+    {
+        final FileLock lock;
+        try
+        {
+            lock = channel.tryLock();
+        }
+        catch (final OverlappingFileLockException e)
+        {
+            throw new WalSegmentLockedException(segment);
+        }
+        if (lock == null)
+        {
+            throw new WalSegmentLockedException(segment);
+        }
+    }
+
+    /**
+     * Refuses to go on when a ledger in another process is writing {@code segment} (it holds the segment's
+     * lock). For recovery and the read-only tools, before they read a WAL: the last two segments are checked,
+     * which covers a writer between creating its next segment and releasing the previous one.
+     *
+     * <p>Must not be called by a process that has a ledger open on the directory: closing the probe's channel
+     * would drop that ledger's lock (the callers hold the directory's LOCK, which rules that out).
+     *
+     * @throws WalSegmentLockedException when the segment is locked by another process.
+     */
+    public static void refuseIfWritten(final Path segment) throws IOException
+    {
+        try (FileChannel probe = FileChannel.open(segment, StandardOpenOption.READ))
+        {
+            final FileLock lock;
+            try
+            {
+                lock = probe.tryLock(0, Long.MAX_VALUE, true);
+            }
+            catch (final OverlappingFileLockException e)
+            {
+                throw new WalSegmentLockedException(segment);
+            }
+            if (lock == null)
+            {
+                throw new WalSegmentLockedException(segment);
+            }
+            lock.release();
+        }
+        catch (final java.nio.file.NoSuchFileException e)
+        {
+            // gone since it was listed: recovery will find that out and say so
+        }
     }
 
     /** @return most records per frame. */
@@ -240,13 +311,14 @@ public final class WalWriter implements AutoCloseable
 
     private void roll(final long firstTxId) throws IOException
     {
-        if (channel != null)
-        {
-            channel.close();
-        }
         final Path segment = directory.resolve(WalFormat.segmentName(firstTxId));
         final FileChannel next = channels.open(segment, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
             StandardOpenOption.WRITE);
+        lockExclusively(next, segment);
+        if (channel != null)
+        {
+            channel.close(); // only now: some segment of ours is locked at every moment
+        }
         channel = next;
         next.truncate(0);
         zeros.clear();

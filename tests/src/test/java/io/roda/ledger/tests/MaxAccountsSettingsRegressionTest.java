@@ -61,5 +61,52 @@ class MaxAccountsSettingsRegressionTest
         final Cli.Run apply = Cli.run("open,81\n", "apply", "--data", dir.toString(), "--input", "-");
         assertEquals(0, apply.exit(), apply.err());
         assertTrue(apply.out().endsWith(",OK\n"), apply.out());
+
+        // found by the attack on the fix (h-attack2 D2, D3): apply said exit 3, inspect said CORRUPT
+        final Cli.Run conflictingApply = Cli.run("open,82\n", "apply", "--data", dir.toString(), "--input", "-",
+            "--max-accounts", "50");
+        assertEquals(1, conflictingApply.exit(), conflictingApply.err());
+        assertTrue(conflictingApply.err().contains("stores 100") && conflictingApply.out().isEmpty(),
+            conflictingApply.out() + conflictingApply.err());
+        final Cli.Run conflictingInspect = Cli.run(null, "inspect", "--data", dir.toString(), "--max-accounts", "50");
+        assertEquals(1, conflictingInspect.exit(), conflictingInspect.out());
+        assertTrue(conflictingInspect.out().contains("SETTINGS CONFLICT") && !conflictingInspect.out().contains("CORRUPT"),
+            conflictingInspect.out());
+        assertEquals(81, Recovery.recover(dir, Recovery.USE_STORED, null).report().accounts(), "nothing applied");
+    }
+
+    /**
+     * Found by the attack on the fix (h-attack2 D4): a LEDGER file recording a maxAccounts out of range made
+     * apply exit 5 with "maxAccounts must be in 1..268435456, was 0", as if the user had passed it, and no
+     * command named the file. It is damaged data: exit 1, naming DIR/LEDGER.
+     */
+    @Test
+    void aStoredMaxAccountsOutOfRangeIsDamagedDataNamingTheFile() throws Exception
+    {
+        try (Ledger ledger = Ledger.open(LedgerConfig.builder(dir).maxAccounts(100).build()))
+        {
+            ledger.openAccount(1);
+        }
+        final Path file = dir.resolve("LEDGER");
+        final byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int at = 0; at < bytes.length; at += 4096) // two copies (FORMATS.md, LEDGER file)
+        {
+            assertEquals(100, buffer.getLong(at + 24), "maxAccounts of copy at " + at);
+            buffer.putLong(at + 24, 0);
+            final java.util.zip.CRC32C crc = new java.util.zip.CRC32C(); // bytes 0..11 and 16..63 of the copy
+            crc.update(bytes, at, 12);
+            crc.update(bytes, at + 16, 48);
+            buffer.putInt(at + 12, (int)crc.getValue());
+        }
+        java.nio.file.Files.write(file, bytes);
+        for (final String command : new String[] {"recover", "apply"})
+        {
+            final Cli.Run run = command.equals("apply")
+                ? Cli.run("open,2\n", "apply", "--data", dir.toString(), "--input", "-")
+                : Cli.run(null, "recover", "--data", dir.toString());
+            assertEquals(1, run.exit(), command + ": " + run.out() + run.err());
+            assertTrue((run.out() + run.err()).contains("LEDGER records maxAccounts 0"), command + ": " + run.out() + run.err());
+        }
     }
 }

@@ -82,4 +82,36 @@ class ReadOnlyToolsLockRegressionTest
             assertThrows(DirectoryInUseException.class, () -> Ledger.open(dir), "no ledger opens beside a reader");
         }
     }
+
+    /**
+     * Found by the attack on the fix (h-attack2 D1): with DIR/LOCK deleted behind a running ledger, a second
+     * {@code apply} created a new LOCK, locked it, wrote the same WAL and had its acknowledged operation
+     * overwritten; {@code recover} read the live directory. The writer now also locks the WAL segment it
+     * appends to, and every reader and writer checks that lock before it reads the WAL.
+     */
+    @Test
+    void aDeletedLockFileLetsNoSecondWriterOrReaderIn() throws Exception
+    {
+        try (Ledger ledger = Ledger.open(LedgerConfig.builder(dir).build()))
+        {
+            ledger.openAccount(1);
+            assertTrue(ledger.await(ledger.deposit(1, 10), Level.COMMITTED, Duration.ofSeconds(30)));
+            java.nio.file.Files.delete(dir.resolve("LOCK"));
+
+            final Cli.Run recover = Cli.run(null, "recover", "--data", dir.toString());
+            assertEquals(4, recover.exit(), recover.out() + recover.err());
+            assertTrue(recover.err().contains("in use"), recover.err());
+            final Cli.Run apply = Cli.run("open,7\n", "apply", "--data", dir.toString(), "--input", "-");
+            assertEquals(4, apply.exit(), apply.out() + apply.err());
+            assertTrue(apply.err().contains("in use") && apply.out().isEmpty(), apply.out() + apply.err());
+
+            assertTrue(ledger.await(ledger.deposit(1, 5), Level.COMMITTED, Duration.ofSeconds(30)),
+                "the first ledger goes on undisturbed");
+        }
+        try (Ledger reopened = Ledger.open(dir))
+        {
+            assertEquals(15, reopened.balance(1).orElseThrow().balance());
+            assertTrue(reopened.balance(7).isEmpty(), "the refused apply changed nothing");
+        }
+    }
 }
