@@ -117,6 +117,21 @@ final class BenchCommand implements Callable<Integer>
             log.println("unknown --distribution '" + distribution + "'; expected uniform or zipf");
             return 2;
         }
+        if (!Double.isFinite(zipfExponent) || zipfExponent <= 0 || zipfExponent > 100)
+        {
+            log.println("--zipf-exponent must be a number in (0, 100], was " + zipfExponent);
+            return 2;
+        }
+        if (json != null && !writable(json))
+        {
+            log.println("--json " + json + ": cannot write a file there (checked before the run, not after)");
+            return 2;
+        }
+        if (hgrm != null && !writable(Path.of(hgrm + "-compute.hgrm")))
+        {
+            log.println("--hgrm " + hgrm + ": cannot write files there (checked before the run, not after)");
+            return 2;
+        }
         final boolean temporary = data == null;
         final Path dir = temporary ? Files.createTempDirectory(Path.of("").toAbsolutePath(), ".bench-") : data;
         if (!temporary && Files.isDirectory(dir.resolve("wal")))
@@ -135,6 +150,13 @@ final class BenchCommand implements Callable<Integer>
                 deleteTree(dir);
             }
         }
+    }
+
+    /** @return whether a file can be created or replaced at {@code file} (its directory exists and is writable). */
+    private static boolean writable(final Path file)
+    {
+        final Path parent = file.toAbsolutePath().getParent();
+        return !Files.isDirectory(file) && parent != null && Files.isDirectory(parent) && Files.isWritable(parent);
     }
 
     private int run(final Path dir, final PrintStream log) throws Exception

@@ -67,6 +67,28 @@ class CliUserMistakeTest
         }
     }
 
+    /**
+     * Found by the attack on the fix: {@code bench --json /nonexistent/x.json} ran the whole benchmark and then
+     * failed with exit 5; {@code --zipf-exponent NaN} was accepted. Both are usage errors, found up front.
+     */
+    @Test
+    void benchRefusesAnUnwritableOutputAndANonFiniteExponentBeforeItRuns()
+    {
+        final String missing = tmp.resolve("no-such-dir").resolve("x.json").toString();
+        final String[][] cases = {
+            {"bench", "--transfers", "1000000", "--json", missing},
+            {"bench", "--transfers", "1000000", "--hgrm", tmp.resolve("no-such-dir").resolve("h").toString()},
+            {"bench", "--transfers", "1000000", "--distribution", "zipf", "--zipf-exponent", "NaN"},
+            {"bench", "--transfers", "1000000", "--distribution", "zipf", "--zipf-exponent", "-1"}};
+        for (final String[] args : cases)
+        {
+            final Cli.Run run = InProcessCli.run((String)null, args);
+            assertEquals(LedgerCli.USAGE, run.exit(), String.join(" ", args) + ": " + run.err());
+            assertTrue(run.out().isEmpty(), "nothing ran: " + run.out());
+            assertNoStackTrace(run);
+        }
+    }
+
     @Test
     void aRegularFileAsDataIsNotADirectory() throws Exception
     {
