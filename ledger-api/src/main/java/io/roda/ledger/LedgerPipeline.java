@@ -102,20 +102,35 @@ final class LedgerPipeline
             }
         }
 
-        this.snapshotter = new SnapshotterAgent(journal.reader(), commitIndex, snapshotIndex, snapshotConsumed,
-            config.maxAccounts() + 1, Recovery.snapshotDirectory(config.directory()), config.snapshotEveryTx(),
-            config.maxBatch(), new WalRetention(Recovery.walDirectory(config.directory()),
-            Recovery.snapshotDirectory(config.directory()), config.retainSnapshots()), lastTxId, report.snapshotTxId());
-        state.forEachAccount(snapshotter::seed);
+        try
+        {
+            this.snapshotter = new SnapshotterAgent(journal.reader(), commitIndex, snapshotIndex, snapshotConsumed,
+                config.maxAccounts() + 1, Recovery.snapshotDirectory(config.directory()), config.snapshotEveryTx(),
+                config.maxBatch(), new WalRetention(Recovery.walDirectory(config.directory()),
+                Recovery.snapshotDirectory(config.directory()), config.retainSnapshots()), lastTxId, report.snapshotTxId());
+            state.forEachAccount(snapshotter::seed);
 
-        // start order = pinning priority: the transactor gets the first free core
-        runners.add(runner(config, new TransactorAgent(toTransactor, transactorSequence, state, journal, results,
-            computeIndex, config.maxBatch(), walWaker), transactorWaker));
-        runners.add(runner(config, new WalStorerAgent(journal.reader(), writer, commitIndex, walConsumed,
-            snapshotterWaker, config.walForceIntervalMicros() * 1000), walWaker));
-        runners.add(runner(config, new SequencerAgent(submissions, toTransactor, config.maxBatch(), transactorWaker),
-            sequencerWaker));
-        runners.add(runner(config, snapshotter, snapshotterWaker));
+            // start order = pinning priority: the transactor gets the first free core
+            runners.add(runner(config, new TransactorAgent(toTransactor, transactorSequence, state, journal, results,
+                computeIndex, config.maxBatch(), walWaker), transactorWaker));
+            runners.add(runner(config, new WalStorerAgent(journal.reader(), writer, commitIndex, walConsumed,
+                snapshotterWaker, config.walForceIntervalMicros() * 1000), walWaker));
+            runners.add(runner(config, new SequencerAgent(submissions, toTransactor, config.maxBatch(), transactorWaker),
+                sequencerWaker));
+            runners.add(runner(config, snapshotter, snapshotterWaker));
+        }
+        catch (final RuntimeException e)
+        {
+            try
+            {
+                writer.close(); // releases the WAL segment's lock: a failed open must not keep the directory busy
+            }
+            catch (final IOException suppressed)
+            {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     private AgentRunner runner(final LedgerConfig config, final io.roda.common.Agent agent, final Waker waker)

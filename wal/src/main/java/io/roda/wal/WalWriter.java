@@ -87,40 +87,49 @@ public final class WalWriter implements AutoCloseable
      */
     public void resume(final Path segment, final long firstTxId, final long end, final long dirtyEnd) throws IOException
     {
-        channel = channels.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        final FileChannel opened = channels.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        final long declaredSize;
         try
         {
-            lockExclusively(channel, segment);
+            lockExclusively(opened, segment);
+            // the segment keeps the size its header declares, even if the configured size has changed since
+            final ByteBuffer declared = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            while (declared.hasRemaining() && opened.read(declared, 24 + declared.position()) > 0)
+            {
+                // read the 8 bytes at offset 24
+            }
+            declaredSize = declared.getLong(0);
+            if (dirtyEnd > end)
+            {
+                final ByteBuffer zero = ByteBuffer.allocate((int)Math.min(dirtyEnd - end, 1 << 20));
+                long at = end;
+                while (at < dirtyEnd)
+                {
+                    zero.clear().limit((int)Math.min(zero.capacity(), dirtyEnd - at));
+                    at += opened.write(zero, at);
+                }
+            }
+            // frames recovered from the page cache may never have been forced (a failed force, or a process
+            // killed between write and force): they are reported committed from now on, so force them first
+            opened.force(false);
         }
-        catch (final IOException e)
+        catch (final IOException | RuntimeException e)
         {
-            channel.close();
-            channel = null;
+            try
+            {
+                opened.close(); // releases the segment's lock: a failed open must not keep the directory busy
+            }
+            catch (final IOException suppressed)
+            {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
+        channel = opened;
         segmentFirstTxId = firstTxId;
         position = end;
+        currentSegmentSize = declaredSize;
         lastCommittedTxId = -1; // unknown until the first commit: close() then records nothing new
-        // the segment keeps the size its header declares, even if the configured size has changed since
-        final ByteBuffer declared = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        while (declared.hasRemaining() && channel.read(declared, 24 + declared.position()) > 0)
-        {
-            // read the 8 bytes at offset 24
-        }
-        currentSegmentSize = declared.getLong(0);
-        if (dirtyEnd > end)
-        {
-            final ByteBuffer zero = ByteBuffer.allocate((int)Math.min(dirtyEnd - end, 1 << 20));
-            long at = end;
-            while (at < dirtyEnd)
-            {
-                zero.clear().limit((int)Math.min(zero.capacity(), dirtyEnd - at));
-                at += channel.write(zero, at);
-            }
-        }
-        // frames recovered from the page cache may never have been forced (a failed force, or a process
-        // killed between write and force): they are reported committed from now on, so force them first
-        channel.force(false);
     }
 
     /**
