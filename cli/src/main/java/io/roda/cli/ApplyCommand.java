@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-import io.roda.common.Result;
+import io.roda.core.Result;
 import io.roda.ledger.DirectoryInUseException;
 import io.roda.ledger.Ledger;
 import io.roda.ledger.LedgerConfig;

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 import io.roda.common.AgentRunner;
-import io.roda.common.Result;
+import io.roda.core.Result;
 import io.roda.ledger.Ledger;
 import io.roda.ledger.LedgerConfig;
 import io.roda.ledger.Level;

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.concurrent.Callable;
 
-import io.roda.common.OpType;
-import io.roda.common.Result;
+import io.roda.core.OpType;
+import io.roda.core.Result;
 import io.roda.ledger.DirectoryInUseException;
 import io.roda.ledger.DirectoryLock;
 import io.roda.ledger.Recovery;

@@ -1,6 +1,6 @@
 package io.roda.cli;
 
-import io.roda.common.OpType;
+import io.roda.core.OpType;
 
 /**
  * Parses one CSV line of {@code apply}'s input without allocating per field:

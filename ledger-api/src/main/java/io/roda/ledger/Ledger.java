@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import io.roda.common.OpType;
+import io.roda.core.OpType;
 import io.roda.common.Parking;
 import io.roda.common.ProgressIndex;
-import io.roda.common.Result;
+import io.roda.core.Result;
 import io.roda.sequencer.SubmissionRing;
-import io.roda.transactor.LedgerState;
+import io.roda.core.LedgerState;
 import io.roda.transactor.ResultLog;
 
 /**

@@ -1,6 +1,6 @@
 package io.roda.ledger;
 
-import io.roda.common.OpType;
+import io.roda.core.OpType;
 
 /**
  * One ledger operation, for batch submission. Account ids and amounts are not checked here: a bad one

@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.roda.common.Result;
+import io.roda.core.Result;
 import io.roda.snapshotter.SnapshotFiles;
-import io.roda.transactor.LedgerState;
+import io.roda.core.LedgerState;
 import io.roda.transactor.ResultLog;
 import io.roda.wal.WalCorruptionException;
 import io.roda.wal.WalFormat;

@@ -1,6 +1,6 @@
 package io.roda.ledger;
 
-import io.roda.common.Result;
+import io.roda.core.Result;
 
 /**
  * The status of one transaction.

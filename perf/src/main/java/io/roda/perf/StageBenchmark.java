@@ -24,10 +24,10 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.YieldingWaitStrategy;
 
-import io.roda.common.OpType;
+import io.roda.core.OpType;
 import io.roda.common.TxEvent;
 import io.roda.sequencer.SubmissionRing;
-import io.roda.transactor.LedgerState;
+import io.roda.core.LedgerState;
 import io.roda.wal.WalChannelFactory;
 import io.roda.wal.WalWriter;
 

@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.roda.common.Agent;
-import io.roda.common.OpType;
+import io.roda.core.OpType;
 import io.roda.common.ProgressIndex;
-import io.roda.common.Result;
-import io.roda.common.TxJournalDescriptor;
+import io.roda.core.Result;
+import io.roda.core.TxJournalDescriptor;
 import io.roda.store.DirectIndex;
 import io.roda.store.RecordView;
 import io.roda.store.SlotStore;

@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.roda.common.OpType;
+import io.roda.core.OpType;
 import io.roda.common.ProgressIndex;
-import io.roda.common.Result;
-import io.roda.common.TxJournalDescriptor;
+import io.roda.core.Result;
+import io.roda.core.TxJournalDescriptor;
 import io.roda.store.JournalStore;
 
 /**

@@ -8,7 +8,7 @@ import com.lmax.disruptor.Sequence;
 import io.roda.common.Agent;
 import io.roda.common.ProgressIndex;
 import io.roda.common.TxEvent;
-import io.roda.common.TxJournalDescriptor;
+import io.roda.core.TxJournalDescriptor;
 import io.roda.store.JournalStore;
 
 /**

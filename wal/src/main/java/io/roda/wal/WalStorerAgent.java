@@ -4,7 +4,7 @@ import java.io.IOException;
 
 import io.roda.common.Agent;
 import io.roda.common.ProgressIndex;
-import io.roda.common.TxJournalDescriptor;
+import io.roda.core.TxJournalDescriptor;
 import io.roda.store.RecordView;
 import io.roda.store.StoreReader;
 

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.roda.common.Result;
+import io.roda.core.Result;
 import io.roda.ledger.Ledger;
 import io.roda.ledger.LedgerConfig;
 import io.roda.ledger.Level;

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.roda.common.Result;
+import io.roda.core.Result;
 import io.roda.ledger.Operation;
 import io.roda.ledger.Recovery;
 

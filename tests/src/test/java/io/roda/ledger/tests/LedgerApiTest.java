@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.roda.common.Result;
+import io.roda.core.Result;
 import io.roda.ledger.AccountBalance;
 import io.roda.ledger.Ledger;
 import io.roda.ledger.LedgerClosedException;

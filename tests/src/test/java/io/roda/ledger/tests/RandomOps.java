@@ -2,7 +2,7 @@ package io.roda.ledger.tests;
 
 import java.util.SplittableRandom;
 
-import io.roda.common.OpType;
+import io.roda.core.OpType;
 import io.roda.ledger.Operation;
 
 /** Random operations that reach every result code and the numeric boundaries. */

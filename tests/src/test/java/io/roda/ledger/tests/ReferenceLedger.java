@@ -4,8 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.roda.common.OpType;
-import io.roda.common.Result;
+import io.roda.core.OpType;
+import io.roda.core.Result;
 
 /**
  * The specification, executable: a plain HashMap ledger written straight from the rules in the

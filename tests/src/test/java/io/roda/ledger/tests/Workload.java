@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
-import io.roda.common.OpType;
+import io.roda.core.OpType;
 import io.roda.ledger.Operation;
 
 /**

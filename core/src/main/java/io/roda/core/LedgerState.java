@@ -1,7 +1,7 @@
-package io.roda.transactor;
+package io.roda.core;
 
-import io.roda.common.OpType;
-import io.roda.common.Result;
+import io.roda.core.OpType;
+import io.roda.core.Result;
 import io.roda.store.DirectIndex;
 import io.roda.store.SlotStore;
 

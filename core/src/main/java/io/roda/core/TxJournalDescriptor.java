@@ -1,4 +1,4 @@
-package io.roda.common;
+package io.roda.core;
 
 /**
  * Layout of one record of the transaction journal: the Roda {@code JournalStore} (ring mode) the

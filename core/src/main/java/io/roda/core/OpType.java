@@ -1,4 +1,4 @@
-package io.roda.common;
+package io.roda.core;
 
 /** The four ledger operations. Codes are part of the on-disk format: never renumber them. */
 public enum OpType

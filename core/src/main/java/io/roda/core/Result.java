@@ -1,4 +1,4 @@
-package io.roda.common;
+package io.roda.core;
 
 /**
  * The outcome of one ledger operation. Checked in this order, first match wins: INVALID_ACCOUNT,
