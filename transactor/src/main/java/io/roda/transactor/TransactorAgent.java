@@ -6,6 +6,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 
 import io.roda.common.Agent;
+import io.roda.core.LedgerState;
 import io.roda.common.ProgressIndex;
 import io.roda.common.TxEvent;
 import io.roda.core.TxJournalDescriptor;
