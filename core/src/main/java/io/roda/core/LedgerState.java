@@ -1,79 +1,354 @@
 package io.roda.core;
 
-import io.roda.core.OpType;
-import io.roda.core.Result;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
 import io.roda.store.DirectIndex;
 import io.roda.store.SlotStore;
 
 /**
- * The ledger's business rules as a deterministic state machine: same operations in, same results and
- * same state out. No clock, no floating point, no iteration-order leaks. State lives in the Roda store
- * layer: a {@link DirectIndex} maps an account id to its slot in a {@link SlotStore} holding
- * {@code balance} and the id of the last transaction that changed it. The system account 0 is slot 0.
+ * The ledger's business rules as a deterministic state machine: the same operations with the same
+ * timestamps in, the same results and the same state out. No clock of its own, no floating point, no
+ * iteration-order leaks. docs/SEMANTICS.md is the prose twin of this class.
  *
- * <p>Mutated by one thread (the transactor, or recovery before the pipeline starts); other threads read
- * balances concurrently through {@link #readBalance}, never seeing a torn slot.
+ * <p>State: every account (a {@link DirectIndex} maps its id to a slot of a {@link SlotStore} holding
+ * balance, debits pending, credits pending, overdraft and the last transaction that changed it; the system
+ * account 0 is slot 0), the {@link Holds}, the consumed {@link IdempotencyKeys}, and ledger time (the
+ * timestamp of the last transaction).
+ *
+ * <p>How a driver applies transactions (the transactor live; recovery and the snapshotter on replay):
+ * <ul>
+ *   <li>a single operation: {@link #applyOne};</li>
+ *   <li>a linked chain: {@link #beginChain} with the first member's timestamp, {@link #apply} for each member
+ *       in order while they succeed, then {@link #endChain} with whether all succeeded. A failed chain is
+ *       rolled back from an undo log, so nothing of it remains;</li>
+ *   <li>before either, the holds due at the (first) timestamp expire.</li>
+ * </ul>
+ *
+ * <p>Mutated by one thread. Other threads read balances through {@link #readBalance}, which never sees a torn
+ * account nor, thanks to a state-wide version bumped around every chain, the inside of a chain.
  */
 public final class LedgerState
 {
-    /** Field of a slot holding the balance. */
+    /** Field of a slot: the posted balance. */
     public static final int BALANCE = 0;
-    /** Field of a slot holding the id of the last transaction that changed the balance. */
-    public static final int LAST_TX = 1;
+    /** Field of a slot: the sum of the account's active holds as the from account. */
+    public static final int DEBITS_PENDING = 1;
+    /** Field of a slot: the sum of the account's active holds as the to account. */
+    public static final int CREDITS_PENDING = 2;
+    /** Field of a slot: how far below zero the balance may go. */
+    public static final int OVERDRAFT = 3;
+    /** Field of a slot: the id of the last transaction that changed the account. */
+    public static final int LAST_TX = 4;
+    /** Longs per account slot. */
+    public static final int FIELDS = 5;
     /** The system account's id. */
     public static final long SYSTEM_ACCOUNT = 0;
+    /** The largest magnitude any balance or pending sum may take. */
+    public static final long MAX_VALUE = Long.MAX_VALUE;
+    /** Nanoseconds per second of a hold's timeout. */
+    public static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final int SYSTEM_SLOT = 0;
+
+    private static final int U_ACCOUNT = 1;
+    private static final int U_OPENED = 2;
+    private static final int U_HOLD_ADDED = 3;
+    private static final int U_HOLD_FINISHED = 4;
+    private static final int U_KEY = 5;
+    private static final int U_WIDTH = 6;
+    private static final VarHandle CHAIN_VERSION;
+
+    static
+    {
+        try
+        {
+            CHAIN_VERSION = MethodHandles.lookup().findVarHandle(LedgerState.class, "chainVersion", long.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final DirectIndex accounts;
     private final SlotStore slots;
     private final long maxAccounts;
-    private long balanceAfter;
-    private long toBalanceAfter;
+    private final Holds holds;
+    private final IdempotencyKeys keys;
+    private final int maxChain;
+    private long lastTimestamp;
+    private long duplicateOf;
+    private volatile long chainVersion;
 
-    /** @param maxAccounts the most accounts (besides the system account) the ledger can hold. */
+    private boolean inChain;
+    private long[] undo = new long[64 * U_WIDTH];
+    private int undoTop;
+    private long[] chainOpened = new long[16]; // pairs: account, slot
+    private int chainOpenedCount;
+
+    /** The sizes that bound a ledger's state. */
+    public record Limits(long maxAccounts, int maxHolds, int idempotencyWindow, int maxChain)
+    {
+        /** Checks the ranges. */
+        public Limits
+        {
+            if (maxAccounts < 1 || maxAccounts > (1 << 28))
+            {
+                throw new IllegalArgumentException("maxAccounts must be in 1.." + (1 << 28) + ", was " + maxAccounts);
+            }
+            if (maxHolds < 1)
+            {
+                throw new IllegalArgumentException("maxHolds must be >= 1, was " + maxHolds);
+            }
+            if (idempotencyWindow < 1)
+            {
+                throw new IllegalArgumentException("idempotencyWindow must be >= 1, was " + idempotencyWindow);
+            }
+            if (maxChain < 1)
+            {
+                throw new IllegalArgumentException("maxChain must be >= 1, was " + maxChain);
+            }
+        }
+    }
+
+    /** Default limits around {@code maxAccounts}: 2^20 holds, a 2^20-key window, 4,096-member chains. */
+    public static Limits defaultLimits(final long maxAccounts)
+    {
+        return new Limits(maxAccounts, 1 << 20, 1 << 20, 4096);
+    }
+
+    /** @param maxAccounts the most accounts (besides the system account); other limits at their defaults. */
     public LedgerState(final long maxAccounts)
     {
-        if (maxAccounts < 1 || maxAccounts > (1 << 28))
-        {
-            throw new IllegalArgumentException("maxAccounts must be in 1.." + (1 << 28) + ", was " + maxAccounts);
-        }
-        this.maxAccounts = maxAccounts;
+        this(defaultLimits(maxAccounts));
+    }
+
+    /** @param limits the sizes of the state. */
+    public LedgerState(final Limits limits)
+    {
+        this.maxAccounts = limits.maxAccounts();
         this.accounts = DirectIndex.anonymous("accounts index", maxAccounts + 1);
-        this.slots = new SlotStore("balances", 2, (int)maxAccounts + 1);
+        this.slots = new SlotStore("balances", FIELDS, (int)maxAccounts + 1);
+        this.holds = new Holds(limits.maxHolds(), limits.maxChain());
+        this.keys = new IdempotencyKeys(limits.idempotencyWindow(), limits.maxChain());
+        this.maxChain = limits.maxChain();
         final int system = slots.allocate();
         accounts.put(SYSTEM_ACCOUNT, system);
     }
 
+    // ------------------------------------------------------------------------------------------ drivers
+
     /**
-     * Applies one operation as transaction {@code txId}.
+     * Applies one operation that is not part of a chain: expires the holds due at {@code timestamp}, then
+     * applies it.
      *
-     * @return the result's code; the state changed only when it is {@link Result#OK}.
-     * @throws IllegalArgumentException for an unknown operation type (a programming error upstream).
+     * @return the result's code; the state changed (beyond expiry) only when it is {@link Result#OK}.
      */
-    public byte apply(final long txId, final int type, final long account, final long toAccount, final long amount)
+    public byte applyOne(final long txId, final long timestamp, final int type, final long account, final long to,
+        final long amount, final int timeout, final boolean keyed, final long keyHi, final long keyLo)
     {
+        expire(timestamp);
+        final byte result = apply(txId, timestamp, type, account, to, amount, timeout, keyed, keyHi, keyLo);
+        if (keyed && result == 0)
+        {
+            keys.trim();
+        }
+        return result;
+    }
+
+    /**
+     * Starts a chain whose first member has {@code timestamp}: expires the holds due then, and from here on
+     * logs every change so that {@link #endChain endChain(false)} can undo it.
+     */
+    public void beginChain(final long timestamp)
+    {
+        if (inChain)
+        {
+            throw new IllegalStateException("a chain is already in progress");
+        }
+        expire(timestamp);
+        inChain = true;
+        undoTop = 0;
+        chainOpenedCount = 0;
+        CHAIN_VERSION.setRelease(this, chainVersion + 1);
+        VarHandle.storeStoreFence();
+    }
+
+    /**
+     * Ends the chain: keeps its effects when {@code commit}, else undoes every one of them (its timestamps
+     * stay consumed: ledger time never goes back).
+     */
+    public void endChain(final boolean commit)
+    {
+        if (!inChain)
+        {
+            throw new IllegalStateException("no chain in progress");
+        }
+        if (commit)
+        {
+            for (int i = 0; i < chainOpenedCount; i++)
+            {
+                accounts.put(chainOpened[2 * i], chainOpened[2 * i + 1]);
+            }
+        }
+        else
+        {
+            rollback();
+        }
+        inChain = false;
+        chainOpenedCount = 0;
+        undoTop = 0;
+        keys.trim();
+        holds.trim();
+        CHAIN_VERSION.setRelease(this, chainVersion + 1);
+    }
+
+    /** @return whether a chain is in progress. */
+    public boolean inChain()
+    {
+        return inChain;
+    }
+
+    /** @return the most members a chain may have. */
+    public int maxChain()
+    {
+        return maxChain;
+    }
+
+    /**
+     * Expires every active hold due at or before {@code timestamp} (outside a chain): releases its pending
+     * sums and marks it EXPIRED.
+     *
+     * @return holds expired.
+     */
+    public int expire(final long timestamp)
+    {
+        if (inChain)
+        {
+            throw new IllegalStateException("holds expire between transactions, not inside a chain");
+        }
+        int expired = 0;
+        while (holds.nextExpiry() <= timestamp)
+        {
+            final int e = holds.nextToExpire();
+            release(e);
+            holds.finish(e, Holds.EXPIRED);
+            expired++;
+        }
+        if (expired > 0)
+        {
+            holds.trim();
+        }
+        return expired;
+    }
+
+    /** @return ledger time at which the next hold expires, or {@link Long#MAX_VALUE} when none will. */
+    public long nextExpiry()
+    {
+        return holds.nextExpiry();
+    }
+
+    /**
+     * Applies one operation as transaction {@code txId} at {@code timestamp}, inside a chain or as the body of
+     * {@link #applyOne}. Does not expire holds.
+     *
+     * @param account   the account; the from account of a transfer or hold; the hold's id for post and void.
+     * @param to        the to account of a transfer or hold, else 0.
+     * @param amount    the amount; the overdraft of an open; for post, 0 means the whole hold.
+     * @param timeout   seconds until a hold expires (0 never); 0 for other operations.
+     * @param keyed     whether the operation carries the idempotency key {@code (keyHi, keyLo)}.
+     * @return the result's code; the state changed only when it is {@link Result#OK}.
+     * @throws IllegalArgumentException for an unknown operation type or a timestamp that does not increase.
+     */
+    public byte apply(final long txId, final long timestamp, final int type, final long account, final long to,
+        final long amount, final int timeout, final boolean keyed, final long keyHi, final long keyLo)
+    {
+        if (timestamp <= lastTimestamp)
+        {
+            throw new IllegalArgumentException("transaction " + txId + " has timestamp " + timestamp
+                + ", not after the previous one " + lastTimestamp);
+        }
+        lastTimestamp = timestamp;
+        duplicateOf = 0;
+        if (keyed)
+        {
+            final int slot = keys.find(keyHi, keyLo);
+            if (slot >= 0)
+            {
+                duplicateOf = keys.txId(slot);
+                return keys.sameFields(slot, type, timeout, account, to, amount)
+                    ? Result.DUPLICATE.code() : Result.KEY_REUSED.code();
+            }
+        }
+        final byte result;
         switch (type)
         {
-            case OpType.OPEN_CODE:
-                return open(txId, account);
-            case OpType.DEPOSIT_CODE:
-                return deposit(txId, account, amount);
-            case OpType.WITHDRAW_CODE:
-                return withdraw(txId, account, amount);
             case OpType.TRANSFER_CODE:
-                return transfer(txId, account, toAccount, amount);
+                result = transfer(txId, account, to, amount);
+                break;
+            case OpType.DEPOSIT_CODE:
+                result = deposit(txId, account, amount);
+                break;
+            case OpType.WITHDRAW_CODE:
+                result = withdraw(txId, account, amount);
+                break;
+            case OpType.OPEN_CODE:
+                result = open(txId, account, amount);
+                break;
+            case OpType.HOLD_CODE:
+                result = hold(txId, timestamp, account, to, amount, timeout);
+                break;
+            case OpType.POST_CODE:
+                result = post(txId, account, amount);
+                break;
+            case OpType.VOID_CODE:
+                result = voidHold(txId, account);
+                break;
+            case OpType.TICK_CODE:
+                result = Result.OK.code();
+                break;
             default:
                 throw new IllegalArgumentException("unknown operation type " + type + " in transaction " + txId);
         }
+        if (keyed && result == 0)
+        {
+            if (inChain)
+            {
+                log(U_KEY, 0, 0, 0, 0, 0);
+            }
+            keys.consume(keyHi, keyLo, txId, type, timeout, account, to, amount);
+        }
+        return result;
     }
 
-    private byte open(final long txId, final long account)
+    /** @return after a DUPLICATE or KEY_REUSED result, the transaction that consumed the key; else 0. */
+    public long duplicateOf()
     {
-        if (account <= 0)
+        return duplicateOf;
+    }
+
+    /** @return the timestamp of the last transaction applied (0 for a new ledger). */
+    public long lastTimestamp()
+    {
+        return lastTimestamp;
+    }
+
+    /** Before any {@link #apply}: sets ledger time, as loaded from a snapshot. */
+    public void restoreTimestamp(final long timestamp)
+    {
+        lastTimestamp = timestamp;
+    }
+
+    // ------------------------------------------------------------------------------------------ rules
+
+    private byte open(final long txId, final long account, final long overdraft)
+    {
+        if (account <= 0 || overdraft < 0)
         {
             return Result.INVALID_ACCOUNT.code();
         }
-        if (accounts.get(account) != DirectIndex.MISSING)
+        if (slotOf(account) != DirectIndex.MISSING)
         {
             return Result.ACCOUNT_EXISTS.code();
         }
@@ -82,9 +357,25 @@ public final class LedgerState
             return Result.CAPACITY_EXCEEDED.code();
         }
         final int slot = slots.allocate();
-        write(slot, 0, txId);
-        accounts.put(account, slot);
-        balanceAfter = 0;
+        slots.beginWrite(slot);
+        slots.putLong(slot, OVERDRAFT, overdraft);
+        slots.putLong(slot, LAST_TX, txId);
+        slots.endWrite(slot);
+        if (inChain)
+        {
+            log(U_OPENED, account, slot, 0, 0, 0);
+            if (2 * chainOpenedCount + 2 > chainOpened.length)
+            {
+                chainOpened = Arrays.copyOf(chainOpened, chainOpened.length * 2);
+            }
+            chainOpened[2 * chainOpenedCount] = account;
+            chainOpened[2 * chainOpenedCount + 1] = slot;
+            chainOpenedCount++;
+        }
+        else
+        {
+            accounts.put(account, slot);
+        }
         return Result.OK.code();
     }
 
@@ -98,20 +389,19 @@ public final class LedgerState
         {
             return Result.INVALID_AMOUNT.code();
         }
-        final long slot = accounts.get(account);
+        final long slot = slotOf(account);
         if (slot == DirectIndex.MISSING)
         {
             return Result.ACCOUNT_NOT_FOUND.code();
         }
         final long balance = slots.getLong((int)slot, BALANCE);
-        final long total = -slots.getLong(SYSTEM_SLOT, BALANCE);
-        if (balance > Long.MAX_VALUE - amount || total > Long.MAX_VALUE - amount)
+        final long system = slots.getLong(SYSTEM_SLOT, BALANCE);
+        if (balance > MAX_VALUE - amount || system < -MAX_VALUE + amount)
         {
             return Result.OVERFLOW.code();
         }
-        balanceAfter = balance + amount;
-        write((int)slot, balanceAfter, txId);
-        write(SYSTEM_SLOT, -(total + amount), txId);
+        setBalance((int)slot, balance + amount, txId);
+        setBalance(SYSTEM_SLOT, system - amount, txId);
         return Result.OK.code();
     }
 
@@ -125,19 +415,25 @@ public final class LedgerState
         {
             return Result.INVALID_AMOUNT.code();
         }
-        final long slot = accounts.get(account);
+        final long slot = slotOf(account);
         if (slot == DirectIndex.MISSING)
         {
             return Result.ACCOUNT_NOT_FOUND.code();
         }
-        final long balance = slots.getLong((int)slot, BALANCE);
-        if (amount > balance)
+        final int s = (int)slot;
+        final long balance = slots.getLong(s, BALANCE);
+        if (availableBelow(balance, slots.getLong(s, DEBITS_PENDING), slots.getLong(s, OVERDRAFT), amount))
         {
             return Result.INSUFFICIENT_FUNDS.code();
         }
-        balanceAfter = balance - amount;
-        write((int)slot, balanceAfter, txId);
-        write(SYSTEM_SLOT, slots.getLong(SYSTEM_SLOT, BALANCE) + amount, txId);
+        final long system = slots.getLong(SYSTEM_SLOT, BALANCE);
+        if (system > MAX_VALUE - amount)
+        {
+            return Result.OVERFLOW.code();
+        }
+        // balance - amount >= debits pending - overdraft >= -MAX_VALUE: cannot leave the range
+        setBalance(s, balance - amount, txId);
+        setBalance(SYSTEM_SLOT, system + amount, txId);
         return Result.OK.code();
     }
 
@@ -155,44 +451,311 @@ public final class LedgerState
         {
             return Result.INVALID_AMOUNT.code();
         }
-        final long fromSlot = accounts.get(from);
-        final long toSlot = accounts.get(to);
+        final long fromSlot = slotOf(from);
+        final long toSlot = slotOf(to);
         if (fromSlot == DirectIndex.MISSING || toSlot == DirectIndex.MISSING)
         {
             return Result.ACCOUNT_NOT_FOUND.code();
         }
-        final long fromBalance = slots.getLong((int)fromSlot, BALANCE);
-        if (amount > fromBalance)
+        final int f = (int)fromSlot;
+        final int t = (int)toSlot;
+        final long fromBalance = slots.getLong(f, BALANCE);
+        if (availableBelow(fromBalance, slots.getLong(f, DEBITS_PENDING), slots.getLong(f, OVERDRAFT), amount))
         {
             return Result.INSUFFICIENT_FUNDS.code();
         }
-        // cannot overflow: to's balance + amount <= total of all balances <= 2^63-1
-        balanceAfter = fromBalance - amount;
-        toBalanceAfter = slots.getLong((int)toSlot, BALANCE) + amount;
-        write((int)fromSlot, balanceAfter, txId);
-        write((int)toSlot, toBalanceAfter, txId);
+        final long toBalance = slots.getLong(t, BALANCE);
+        if (toBalance > MAX_VALUE - amount)
+        {
+            return Result.OVERFLOW.code();
+        }
+        setBalance(f, fromBalance - amount, txId);
+        setBalance(t, toBalance + amount, txId);
         return Result.OK.code();
     }
 
-    private void write(final int slot, final long balance, final long txId)
+    private byte hold(final long txId, final long timestamp, final long from, final long to, final long amount,
+        final int timeout)
     {
+        if (from <= 0 || to <= 0)
+        {
+            return Result.INVALID_ACCOUNT.code();
+        }
+        if (from == to)
+        {
+            return Result.SAME_ACCOUNT.code();
+        }
+        if (amount <= 0)
+        {
+            return Result.INVALID_AMOUNT.code();
+        }
+        final long fromSlot = slotOf(from);
+        final long toSlot = slotOf(to);
+        if (fromSlot == DirectIndex.MISSING || toSlot == DirectIndex.MISSING)
+        {
+            return Result.ACCOUNT_NOT_FOUND.code();
+        }
+        final int f = (int)fromSlot;
+        final int t = (int)toSlot;
+        final long debitsPending = slots.getLong(f, DEBITS_PENDING);
+        if (availableBelow(slots.getLong(f, BALANCE), debitsPending, slots.getLong(f, OVERDRAFT), amount))
+        {
+            return Result.INSUFFICIENT_FUNDS.code();
+        }
+        final long creditsPending = slots.getLong(t, CREDITS_PENDING);
+        if (debitsPending > MAX_VALUE - amount || creditsPending > MAX_VALUE - amount)
+        {
+            return Result.OVERFLOW.code();
+        }
+        if (timeout < 0)
+        {
+            return Result.INVALID_AMOUNT.code(); // unreachable through the parsers; a corrupt record otherwise
+        }
+        if (!holds.hasRoomForActive())
+        {
+            return Result.CAPACITY_EXCEEDED.code();
+        }
+        setPending(f, DEBITS_PENDING, debitsPending + amount, txId);
+        setPending(t, CREDITS_PENDING, creditsPending + amount, txId);
+        final int e = holds.add(txId, from, to, amount, timeout == 0 ? 0 : timestamp + timeout * NANOS_PER_SECOND);
+        if (inChain)
+        {
+            log(U_HOLD_ADDED, e, 0, 0, 0, 0);
+        }
+        else
+        {
+            holds.trim();
+        }
+        return Result.OK.code();
+    }
+
+    private byte post(final long txId, final long holdId, final long requested)
+    {
+        final int e = holds.find(holdId);
+        if (e < 0)
+        {
+            return Result.HOLD_NOT_FOUND.code();
+        }
+        final byte finished = finishedResult(holds.status(e));
+        if (finished != 0)
+        {
+            return finished;
+        }
+        final long held = holds.amount(e);
+        if (requested < 0 || requested > held)
+        {
+            return Result.INVALID_AMOUNT.code();
+        }
+        final long amount = requested == 0 ? held : requested;
+        final int f = (int)slotOf(holds.from(e));
+        final int t = (int)slotOf(holds.to(e));
+        final long toBalance = slots.getLong(t, BALANCE);
+        if (toBalance > MAX_VALUE - amount)
+        {
+            return Result.OVERFLOW.code();
+        }
+        // from: balance - amount >= debits pending - overdraft - amount >= -overdraft (the hold reserved it)
+        writeAccount(f, slots.getLong(f, BALANCE) - amount, slots.getLong(f, DEBITS_PENDING) - held,
+            slots.getLong(f, CREDITS_PENDING), txId);
+        writeAccount(t, toBalance + amount, slots.getLong(t, DEBITS_PENDING), slots.getLong(t, CREDITS_PENDING) - held,
+            txId);
+        finishHold(e, Holds.POSTED);
+        return Result.OK.code();
+    }
+
+    private byte voidHold(final long txId, final long holdId)
+    {
+        final int e = holds.find(holdId);
+        if (e < 0)
+        {
+            return Result.HOLD_NOT_FOUND.code();
+        }
+        final byte finished = finishedResult(holds.status(e));
+        if (finished != 0)
+        {
+            return finished;
+        }
+        final long held = holds.amount(e);
+        final int f = (int)slotOf(holds.from(e));
+        final int t = (int)slotOf(holds.to(e));
+        setPending(f, DEBITS_PENDING, slots.getLong(f, DEBITS_PENDING) - held, txId);
+        setPending(t, CREDITS_PENDING, slots.getLong(t, CREDITS_PENDING) - held, txId);
+        finishHold(e, Holds.VOIDED);
+        return Result.OK.code();
+    }
+
+    private static byte finishedResult(final byte status)
+    {
+        switch (status)
+        {
+            case Holds.POSTED: return Result.HOLD_ALREADY_POSTED.code();
+            case Holds.VOIDED: return Result.HOLD_ALREADY_VOIDED.code();
+            case Holds.EXPIRED: return Result.HOLD_EXPIRED.code();
+            default: return 0;
+        }
+    }
+
+    private void finishHold(final int e, final byte how)
+    {
+        holds.finish(e, how);
+        if (inChain)
+        {
+            log(U_HOLD_FINISHED, e, 0, 0, 0, 0);
+        }
+        else
+        {
+            holds.trim();
+        }
+    }
+
+    /** Expiry: releases a hold's pending sums without touching the accounts' last transaction. */
+    private void release(final int e)
+    {
+        final long held = holds.amount(e);
+        final int f = (int)slotOf(holds.from(e));
+        final int t = (int)slotOf(holds.to(e));
+        writeAccount(f, slots.getLong(f, BALANCE), slots.getLong(f, DEBITS_PENDING) - held,
+            slots.getLong(f, CREDITS_PENDING), slots.getLong(f, LAST_TX));
+        writeAccount(t, slots.getLong(t, BALANCE), slots.getLong(t, DEBITS_PENDING),
+            slots.getLong(t, CREDITS_PENDING) - held, slots.getLong(t, LAST_TX));
+    }
+
+    /**
+     * @return whether balance - debitsPending + overdraft < amount, computed exactly (amount > 0; balance in
+     *     -MAX..MAX, debitsPending and overdraft in 0..MAX).
+     */
+    static boolean availableBelow(final long balance, final long debitsPending, final long overdraft, final long amount)
+    {
+        final long net = balance - debitsPending;
+        if (((balance ^ debitsPending) & (balance ^ net)) < 0)
+        {
+            return true; // below -2^63, so even with the largest overdraft it stays below 0 < amount
+        }
+        final long available = net + overdraft;
+        if (net > 0 && available < 0)
+        {
+            return false; // above 2^63-1 >= amount
+        }
+        return available < amount;
+    }
+
+    // ------------------------------------------------------------------------------------------ storage
+
+    private long slotOf(final long account)
+    {
+        final long slot = accounts.get(account);
+        if (slot == DirectIndex.MISSING && chainOpenedCount > 0)
+        {
+            for (int i = 0; i < chainOpenedCount; i++)
+            {
+                if (chainOpened[2 * i] == account)
+                {
+                    return chainOpened[2 * i + 1];
+                }
+            }
+        }
+        return slot;
+    }
+
+    private void setBalance(final int slot, final long balance, final long txId)
+    {
+        if (inChain)
+        {
+            logAccount(slot);
+        }
         slots.beginWrite(slot);
         slots.putLong(slot, BALANCE, balance);
         slots.putLong(slot, LAST_TX, txId);
         slots.endWrite(slot);
     }
 
-    /** Owner only: the first account's balance after the last successful {@link #apply}. */
-    public long balanceAfter()
+    private void setPending(final int slot, final int field, final long value, final long txId)
     {
-        return balanceAfter;
+        if (inChain)
+        {
+            logAccount(slot);
+        }
+        slots.beginWrite(slot);
+        slots.putLong(slot, field, value);
+        slots.putLong(slot, LAST_TX, txId);
+        slots.endWrite(slot);
     }
 
-    /** Owner only: the to account's balance after the last successful transfer. */
-    public long toBalanceAfter()
+    private void writeAccount(final int slot, final long balance, final long debitsPending, final long creditsPending,
+        final long txId)
     {
-        return toBalanceAfter;
+        if (inChain)
+        {
+            logAccount(slot);
+        }
+        slots.beginWrite(slot);
+        slots.putLong(slot, BALANCE, balance);
+        slots.putLong(slot, DEBITS_PENDING, debitsPending);
+        slots.putLong(slot, CREDITS_PENDING, creditsPending);
+        slots.putLong(slot, LAST_TX, txId);
+        slots.endWrite(slot);
     }
+
+    private void logAccount(final int slot)
+    {
+        log(U_ACCOUNT, slot, slots.getLong(slot, BALANCE), slots.getLong(slot, DEBITS_PENDING),
+            slots.getLong(slot, CREDITS_PENDING), slots.getLong(slot, LAST_TX));
+    }
+
+    private void log(final int kind, final long a, final long b, final long c, final long d, final long e)
+    {
+        if (undoTop + U_WIDTH > undo.length)
+        {
+            undo = Arrays.copyOf(undo, undo.length * 2);
+        }
+        undo[undoTop] = kind;
+        undo[undoTop + 1] = a;
+        undo[undoTop + 2] = b;
+        undo[undoTop + 3] = c;
+        undo[undoTop + 4] = d;
+        undo[undoTop + 5] = e;
+        undoTop += U_WIDTH;
+    }
+
+    private void rollback()
+    {
+        while (undoTop > 0)
+        {
+            undoTop -= U_WIDTH;
+            final long a = undo[undoTop + 1];
+            switch ((int)undo[undoTop])
+            {
+                case U_ACCOUNT:
+                {
+                    final int slot = (int)a;
+                    slots.beginWrite(slot);
+                    slots.putLong(slot, BALANCE, undo[undoTop + 2]);
+                    slots.putLong(slot, DEBITS_PENDING, undo[undoTop + 3]);
+                    slots.putLong(slot, CREDITS_PENDING, undo[undoTop + 4]);
+                    slots.putLong(slot, LAST_TX, undo[undoTop + 5]);
+                    slots.endWrite(slot);
+                    break;
+                }
+                case U_OPENED:
+                    slots.unallocate((int)undo[undoTop + 2]);
+                    chainOpenedCount--;
+                    break;
+                case U_HOLD_ADDED:
+                    holds.removeActive((int)a);
+                    break;
+                case U_HOLD_FINISHED:
+                    holds.unfinish((int)a);
+                    break;
+                case U_KEY:
+                    keys.removeNewest();
+                    break;
+                default:
+                    throw new IllegalStateException("corrupt undo log");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ reads
 
     /** Owner only: the system account's balance. */
     public long systemBalance()
@@ -201,52 +764,50 @@ public final class LedgerState
     }
 
     /**
-     * Owner only, before any {@link #apply}: sets an account's state, as loaded from a snapshot.
+     * Any thread: a consistent read of an account, never inside a chain.
      *
-     * @throws IllegalArgumentException when the account id is negative or already present.
-     */
-    public void restore(final long account, final long balance, final long lastTxId)
-    {
-        if (account == SYSTEM_ACCOUNT)
-        {
-            write(SYSTEM_SLOT, balance, lastTxId);
-            return;
-        }
-        if (account < 0 || accounts.get(account) != DirectIndex.MISSING)
-        {
-            throw new IllegalArgumentException("cannot restore account " + account + ": invalid or duplicate");
-        }
-        if (accountCount() >= maxAccounts)
-        {
-            throw new IllegalArgumentException("cannot restore account " + account + ": more than maxAccounts "
-                + maxAccounts + " accounts");
-        }
-        final int slot = slots.allocate();
-        write(slot, balance, lastTxId);
-        accounts.put(account, slot);
-    }
-
-    /**
-     * Any thread: a torn-free read of an account's balance and last transaction id.
-     *
-     * @param dst receives {@code [balance, lastTxId]}; length at least 2.
+     * @param dst receives the {@link #FIELDS} fields (balance, debits pending, credits pending, overdraft,
+     *            last tx); length at least {@link #FIELDS}.
      * @return false when the account is not open (dst untouched).
      */
     public boolean readBalance(final long account, final long[] dst)
     {
-        final long slot = accounts.get(account);
-        if (slot == DirectIndex.MISSING)
+        while (true)
         {
-            return false;
+            final long before = (long)CHAIN_VERSION.getAcquire(this);
+            if ((before & 1) == 0)
+            {
+                final long slot = accounts.get(account);
+                if (slot == DirectIndex.MISSING || slot >= slots.capacity())
+                {
+                    VarHandle.loadLoadFence();
+                    if ((long)CHAIN_VERSION.getAcquire(this) == before)
+                    {
+                        return false;
+                    }
+                    continue;
+                }
+                slots.read((int)slot, dst);
+                VarHandle.loadLoadFence();
+                if ((long)CHAIN_VERSION.getAcquire(this) == before)
+                {
+                    return true;
+                }
+            }
+            Thread.onSpinWait();
         }
-        slots.read((int)slot, dst);
-        return true;
     }
 
-    /** @return accounts opened, the system account excluded (any thread). */
+    /** Any thread: the transaction that consumed the idempotency key, or 0 when it is not remembered. */
+    public long transactionForKey(final long keyHi, final long keyLo)
+    {
+        return keys.lookup(keyHi, keyLo);
+    }
+
+    /** @return accounts opened, the system account excluded (owner thread; any thread outside chains). */
     public long accountCount()
     {
-        return accounts.size() - 1;
+        return accounts.size() - 1 + chainOpenedCount;
     }
 
     /** @return the most accounts this state holds. */
@@ -255,17 +816,73 @@ public final class LedgerState
         return maxAccounts;
     }
 
+    /** @return the holds (owner thread). */
+    public Holds holds()
+    {
+        return holds;
+    }
+
+    /** @return the consumed keys (owner thread, or {@link IdempotencyKeys#lookup} from any thread). */
+    public IdempotencyKeys keys()
+    {
+        return keys;
+    }
+
+    // ------------------------------------------------------------------------------------------ snapshots
+
     /**
-     * Visits every account, the system account included, as (account, slot). Owner thread, or a reader
-     * that tolerates accounts opened during the visit.
+     * Owner only, before any {@link #apply}: sets an account's state, as loaded from a snapshot.
+     *
+     * @throws IllegalArgumentException when the account id is negative or already present, or a value is out
+     *     of range.
+     */
+    public void restore(final long account, final long balance, final long debitsPending, final long creditsPending,
+        final long overdraft, final long lastTxId)
+    {
+        if (balance == Long.MIN_VALUE || debitsPending < 0 || creditsPending < 0 || overdraft < 0)
+        {
+            throw new IllegalArgumentException("cannot restore account " + account + ": value out of range");
+        }
+        final int slot;
+        if (account == SYSTEM_ACCOUNT)
+        {
+            slot = SYSTEM_SLOT;
+        }
+        else
+        {
+            if (account < 0 || accounts.get(account) != DirectIndex.MISSING)
+            {
+                throw new IllegalArgumentException("cannot restore account " + account + ": invalid or duplicate");
+            }
+            if (accountCount() >= maxAccounts)
+            {
+                throw new IllegalArgumentException("cannot restore account " + account + ": more than maxAccounts "
+                    + maxAccounts + " accounts");
+            }
+            slot = slots.allocate();
+            accounts.put(account, slot);
+        }
+        slots.beginWrite(slot);
+        slots.putLong(slot, BALANCE, balance);
+        slots.putLong(slot, DEBITS_PENDING, debitsPending);
+        slots.putLong(slot, CREDITS_PENDING, creditsPending);
+        slots.putLong(slot, OVERDRAFT, overdraft);
+        slots.putLong(slot, LAST_TX, lastTxId);
+        slots.endWrite(slot);
+    }
+
+    /**
+     * Visits every account, the system account included. Owner thread, or a reader that tolerates accounts
+     * opened during the visit.
      */
     public void forEachAccount(final AccountVisitor visitor)
     {
-        final long[] fields = new long[2];
+        final long[] fields = new long[FIELDS];
         accounts.forEach((account, slot) ->
         {
             slots.read((int)slot, fields);
-            visitor.visit(account, fields[0], fields[1]);
+            visitor.visit(account, fields[BALANCE], fields[DEBITS_PENDING], fields[CREDITS_PENDING],
+                fields[OVERDRAFT], fields[LAST_TX]);
         });
     }
 
@@ -273,19 +890,67 @@ public final class LedgerState
     public long sumOfBalances()
     {
         final long[] sum = new long[1];
-        forEachAccount((account, balance, lastTx) -> sum[0] += balance);
+        forEachAccount((account, balance, dp, cp, od, lastTx) -> sum[0] += balance);
         return sum[0];
     }
 
-    /** @return an order-independent hash of every (account, balance); equal states hash equal. */
+    /**
+     * Checks the invariants: balances sum to zero; debits pending sum to credits pending; both equal the sum
+     * of the active holds; every balance is within its overdraft.
+     *
+     * @return null when they hold, else what is wrong.
+     */
+    public String checkInvariants()
+    {
+        final long[] sums = new long[4]; // balances, debits pending, credits pending, active holds
+        final String[] problem = new String[1];
+        forEachAccount((account, balance, dp, cp, od, lastTx) ->
+        {
+            sums[0] += balance;
+            sums[1] += dp;
+            sums[2] += cp;
+            if (account != SYSTEM_ACCOUNT && problem[0] == null && availableBelow(balance, dp, od, 0))
+            {
+                problem[0] = "account " + account + " is below its overdraft: balance " + balance + ", debits pending "
+                    + dp + ", overdraft " + od;
+            }
+        });
+        holds.forEach((txId, from, to, amount, expiresAt, status) ->
+        {
+            if (status == Holds.ACTIVE)
+            {
+                sums[3] += amount;
+            }
+        });
+        if (problem[0] != null)
+        {
+            return problem[0];
+        }
+        if (sums[0] != 0)
+        {
+            return "balances sum to " + sums[0] + ", not 0";
+        }
+        if (sums[1] != sums[2] || sums[1] != sums[3])
+        {
+            return "debits pending sum to " + sums[1] + ", credits pending to " + sums[2] + ", active holds to " + sums[3];
+        }
+        return null;
+    }
+
+    /**
+     * @return an order-independent hash of the accounts, the remembered holds and the consumed keys; equal
+     *     states hash equal. Ledger time and expiry times are left out, so that the same operations applied at
+     *     other times hash equal.
+     */
     public long stateHash()
     {
         final long[] hash = new long[1];
-        forEachAccount((account, balance, lastTx) -> hash[0] += mix(account * 0x9E3779B97F4A7C15L ^ balance));
-        return hash[0];
+        forEachAccount((account, balance, dp, cp, od, lastTx) ->
+            hash[0] += mix(mix(mix(account * 0x9E3779B97F4A7C15L ^ balance) + dp) * 31 + cp ^ od * 17));
+        return hash[0] + 31 * holds.contentHash() + 17 * keys.contentHash();
     }
 
-    private static long mix(final long v)
+    static long mix(final long v)
     {
         long h = v;
         h = (h ^ (h >>> 33)) * 0xff51afd7ed558ccdL;
@@ -297,7 +962,7 @@ public final class LedgerState
     @FunctionalInterface
     public interface AccountVisitor
     {
-        /** @param account the id. @param balance its balance. @param lastTxId last tx that changed it. */
-        void visit(long account, long balance, long lastTxId);
+        /** One account's state. */
+        void visit(long account, long balance, long debitsPending, long creditsPending, long overdraft, long lastTxId);
     }
 }

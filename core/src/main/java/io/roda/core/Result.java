@@ -1,9 +1,8 @@
 package io.roda.core;
 
 /**
- * The outcome of one ledger operation. Checked in this order, first match wins: INVALID_ACCOUNT,
- * SAME_ACCOUNT, INVALID_AMOUNT, ACCOUNT_EXISTS, CAPACITY_EXCEEDED, ACCOUNT_NOT_FOUND, INSUFFICIENT_FUNDS,
- * OVERFLOW, else OK. The codes are part of the on-disk format: never renumber them.
+ * The outcome of one ledger operation. The order in which each operation checks them is in
+ * docs/SEMANTICS.md. The codes are part of the on-disk format: never renumber them.
  */
 public enum Result
 {
@@ -19,15 +18,29 @@ public enum Result
     ACCOUNT_EXISTS(4),
     /** A named account is not open. */
     ACCOUNT_NOT_FOUND(5),
-    /** A withdrawal or transfer larger than the balance. */
+    /** A withdrawal, transfer or hold larger than the funds available (balance - debits pending + overdraft). */
     INSUFFICIENT_FUNDS(6),
-    /** A deposit that would take the balance, or the total of all balances, past 2^63-1. */
+    /** The operation would take a balance or pending sum it changes outside -(2^63-1)..2^63-1. */
     OVERFLOW(7),
     /**
      * Extension: opening a new account when the ledger already holds its configured maximum number
      * of accounts. Never produced below that limit.
      */
-    CAPACITY_EXCEEDED(8);
+    CAPACITY_EXCEEDED(8),
+    /** The key was consumed by an earlier operation with identical fields; nothing applied. */
+    DUPLICATE(9),
+    /** The key was consumed by an earlier operation with different fields; nothing applied. */
+    KEY_REUSED(10),
+    /** No applied hold has the named transaction id (or it is no longer remembered). */
+    HOLD_NOT_FOUND(11),
+    /** The hold was posted already. */
+    HOLD_ALREADY_POSTED(12),
+    /** The hold was voided already. */
+    HOLD_ALREADY_VOIDED(13),
+    /** The hold expired. */
+    HOLD_EXPIRED(14),
+    /** Another member of the operation's linked chain failed; nothing of the chain applied. */
+    LINKED_EVENT_FAILED(15);
 
     private static final Result[] BY_CODE = values();
 

@@ -60,6 +60,27 @@ public final class SlotStore
         return allocated++;
     }
 
+    /**
+     * Owner only: gives back the most recently allocated slot (rolling back its allocation), zeroing its
+     * fields so that a later {@link #allocate} hands it out as new.
+     *
+     * @throws IllegalArgumentException when {@code slot} is not the last slot allocated.
+     */
+    public void unallocate(final int slot)
+    {
+        if (slot != allocated - 1)
+        {
+            throw new IllegalArgumentException(name + ": slot " + slot + " is not the last allocated (" + (allocated - 1) + ")");
+        }
+        beginWrite(slot);
+        for (int f = 0; f < fields; f++)
+        {
+            putLong(slot, f, 0);
+        }
+        endWrite(slot);
+        allocated--;
+    }
+
     /** @return slots handed out so far (owner thread). */
     public int allocated()
     {
