@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
+import io.roda.core.OpType;
 import io.roda.core.Result;
+import io.roda.ledger.ChainBuilder;
+import io.roda.ledger.Operation;
 import io.roda.ledger.DirectoryInUseException;
 import io.roda.ledger.Ledger;
 import io.roda.ledger.LedgerConfig;
@@ -39,7 +42,10 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "apply", mixinStandardHelpOptions = true,
     description = {"Apply operations from a CSV file (- for stdin), one per line:",
-        "  open,ACCOUNT | deposit,ACCOUNT,AMOUNT | withdraw,ACCOUNT,AMOUNT | transfer,FROM,TO,AMOUNT",
+        "  open,ACCOUNT[,overdraft=N] | deposit,ACCOUNT,AMOUNT | withdraw,ACCOUNT,AMOUNT",
+        "  transfer,FROM,TO,AMOUNT | hold,FROM,TO,AMOUNT[,timeout=S] | post,HOLD_TXID[,AMOUNT] | void,HOLD_TXID",
+        "  options after the fields: key=K (UUID or 1..2^128-1; not on open), linked (ties a line to the next:",
+        "  the chain applies all or nothing). docs/SEMANTICS.md has the rules.",
         "Input: UTF-8 (a leading byte order mark is skipped), ASCII digits; --input may be a pipe or FIFO.",
         "Prints TXID,RESULT per operation once it is committed to disk. Exit 0 when all are committed,",
         "2 when the input or an option is bad (nothing applied), 3 when the ledger failed part way:",
@@ -62,6 +68,14 @@ final class ApplyCommand implements Callable<Integer>
         + "existing DIR uses its stored value (a different one is refused).")
     Long maxAccounts;
 
+    @Option(names = "--idempotency-window", description = "Consumed idempotency keys remembered; a new DIR stores "
+        + "it (default 1048576), an existing DIR uses its stored value (a different one is refused).")
+    Integer idempotencyWindow;
+
+    @Option(names = "--max-holds", description = "Holds remembered (active ones always); a new DIR stores it "
+        + "(default 1048576), an existing DIR uses its stored value (a different one is refused).")
+    Integer maxHolds;
+
     @Override
     public Integer call() throws IOException
     {
@@ -71,6 +85,16 @@ final class ApplyCommand implements Callable<Integer>
         if (problem != null)
         {
             err.println(problem);
+            return LedgerCli.USAGE;
+        }
+        if (idempotencyWindow != null && (idempotencyWindow < 1 || idempotencyWindow > LedgerConfig.MAX_REMEMBERED))
+        {
+            err.println("--idempotency-window must be in 1.." + LedgerConfig.MAX_REMEMBERED + ", was " + idempotencyWindow);
+            return LedgerCli.USAGE;
+        }
+        if (maxHolds != null && (maxHolds < 1 || maxHolds > LedgerConfig.MAX_REMEMBERED))
+        {
+            err.println("--max-holds must be in 1.." + LedgerConfig.MAX_REMEMBERED + ", was " + maxHolds);
             return LedgerCli.USAGE;
         }
         if (Files.exists(data) && !Files.isDirectory(data))
@@ -128,6 +152,8 @@ final class ApplyCommand implements Callable<Integer>
         final InputLines lines = new InputLines(in);
         long errors = 0;
         long operations = 0;
+        int chain = 0;               // members of the chain in progress
+        long lastLinkedLine = 0;     // line of the last operation when it is linked
         try
         {
             String line;
@@ -141,6 +167,21 @@ final class ApplyCommand implements Callable<Integer>
                 if (parser.parse(line))
                 {
                     operations++;
+                    chain++;
+                    if (chain == LedgerConfig.MAX_CHAIN + 1 && ++errors <= MAX_REPORTED_ERRORS)
+                    {
+                        err.println("line " + lines.lineNumber() + ": the linked chain grows past the supported limit of "
+                            + LedgerConfig.MAX_CHAIN + " operations");
+                    }
+                    if (parser.linked)
+                    {
+                        lastLinkedLine = lines.lineNumber();
+                    }
+                    else
+                    {
+                        chain = 0;
+                        lastLinkedLine = 0;
+                    }
                 }
                 else if (parser.error != null)
                 {
@@ -149,6 +190,11 @@ final class ApplyCommand implements Callable<Integer>
                         err.println("line " + lines.lineNumber() + ": " + parser.error);
                     }
                 }
+            }
+            if (lastLinkedLine > 0 && ++errors <= MAX_REPORTED_ERRORS)
+            {
+                err.println("line " + lastLinkedLine + ": linked on the last operation of the input (nothing follows "
+                    + "to link it to)");
             }
         }
         catch (final InputLines.InputException e)
@@ -181,6 +227,14 @@ final class ApplyCommand implements Callable<Integer>
             {
                 config.maxAccounts(maxAccounts); // absent: the value stored in DIR/LEDGER
             }
+            if (idempotencyWindow != null)
+            {
+                config.idempotencyWindow(idempotencyWindow);
+            }
+            if (maxHolds != null)
+            {
+                config.maxHolds(maxHolds);
+            }
             ledger = Ledger.open(env.ledgerConfig().apply(config).build());
         }
         catch (final DirectoryInUseException e)
@@ -195,7 +249,7 @@ final class ApplyCommand implements Callable<Integer>
         }
         catch (final SettingsConflictException e)
         {
-            err.println("nothing applied: --max-accounts conflicts with the ledger in " + data + ": " + e.getMessage());
+            err.println("nothing applied: a setting conflicts with the ledger in " + data + ": " + e.getMessage());
             return LedgerCli.DATA_INVALID;
         }
         catch (final LedgerException e)
@@ -209,6 +263,8 @@ final class ApplyCommand implements Callable<Integer>
         {
             final OperationParser parser = new OperationParser();
             final InputLines lines = new InputLines(in);
+            final ChainBuilder chain = ledger.chainBuilder();
+            final long[] chainLines = new long[LedgerConfig.MAX_CHAIN];
             String text;
             while ((text = lines.next()) != null)
             {
@@ -216,12 +272,34 @@ final class ApplyCommand implements Callable<Integer>
                 {
                     continue;
                 }
-                progress.attempting = lines.lineNumber();
-                if (progress.submitted - progress.printed == WINDOW)
+                if (chain.size() == 0)
                 {
-                    progress.printCommitted(ledger, true);
+                    progress.attempting = lines.lineNumber();
+                    while (progress.submitted - progress.printed > WINDOW - LedgerConfig.MAX_CHAIN - 1)
+                    {
+                        progress.printCommitted(ledger, true);
+                    }
                 }
-                progress.submitted(submitTo(ledger, parser));
+                if (parser.linked || chain.size() > 0)
+                {
+                    chainLines[chain.size()] = lines.lineNumber();
+                    addTo(chain, parser);
+                    if (parser.linked)
+                    {
+                        continue;
+                    }
+                    final int members = chain.size();
+                    final long first = chain.submit();
+                    for (int i = 0; i < members; i++)
+                    {
+                        progress.attempting = chainLines[i];
+                        progress.submitted(first + i);
+                    }
+                }
+                else
+                {
+                    progress.submitted(submitTo(ledger, parser));
+                }
                 if ((progress.submitted & 1023) == 0)
                 {
                     progress.printCommitted(ledger, false);
@@ -266,13 +344,14 @@ final class ApplyCommand implements Callable<Integer>
 
     private static long submitTo(final Ledger ledger, final OperationParser op)
     {
-        switch (op.type)
-        {
-            case 1: return ledger.openAccount(op.account);
-            case 2: return ledger.deposit(op.account, op.amount);
-            case 3: return ledger.withdraw(op.account, op.amount);
-            default: return ledger.transfer(op.account, op.toAccount, op.amount);
-        }
+        return ledger.submit(new Operation(OpType.fromCode(op.type), op.account, op.toAccount, op.amount, op.timeout,
+            op.keyed, op.keyHi, op.keyLo));
+    }
+
+    private static void addTo(final ChainBuilder chain, final OperationParser op)
+    {
+        chain.add(new Operation(OpType.fromCode(op.type), op.account, op.toAccount, op.amount, op.timeout, op.keyed,
+            op.keyHi, op.keyLo));
     }
 
     /**

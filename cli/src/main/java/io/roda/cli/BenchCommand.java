@@ -409,7 +409,7 @@ final class BenchCommand implements Callable<Integer>
     private String verify(final Ledger ledger, final long firstId, final long lastId)
     {
         final long[] sums = new long[3];
-        ledger.forEachAccount((account, balance, lastTx) ->
+        ledger.forEachAccount((account, balance, dp, cp, od, lastTx) ->
         {
             sums[0] += balance;
             if (account != 0)

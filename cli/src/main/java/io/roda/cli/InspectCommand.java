@@ -48,8 +48,14 @@ final class InspectCommand implements Callable<Integer>
         final ArrayDeque<String> last = new ArrayDeque<>();
         final long[] counts = new long[OpType.values().length + 1];
         final long[] results = new long[Result.values().length];
-        final WalReader.RecordHandler observer = (txId, type, result, account, toAccount, amount, segment, frameOffset) ->
+        final WalReader.RecordHandler observer = (record, segment, frameOffset) ->
         {
+            final long txId = record.txId;
+            final int type = record.type;
+            final int result = record.result;
+            final long account = record.account;
+            final long toAccount = record.toAccount;
+            final long amount = record.amount;
             counts[type]++;
             results[result]++;
             if (records > 0)
@@ -58,8 +64,12 @@ final class InspectCommand implements Callable<Integer>
                 {
                     last.removeFirst();
                 }
-                last.addLast(String.format("  tx %d  %s %d%s amount %d -> %s", txId, OpType.fromCode(type),
-                    account, type == OpType.TRANSFER_CODE ? " -> " + toAccount : "", amount, Result.fromCode(result)));
+                last.addLast(String.format("  tx %d  %s  %s %d%s amount %d%s%s%s -> %s",
+                    txId, java.time.Instant.ofEpochSecond(0, record.timestamp), OpType.fromCode(type), account,
+                    toAccount != 0 ? " -> " + toAccount : "", amount,
+                    record.timeout != 0 ? " timeout " + record.timeout + "s" : "",
+                    record.keyed() ? " key " + new java.util.UUID(record.keyHi, record.keyLo) : "",
+                    record.linked() ? " linked" : "", Result.fromCode(result)));
             }
         };
         // the verdict is recovery's: newest valid snapshot + the WAL from it on (older WAL may be pruned)

@@ -8,12 +8,20 @@ public final class TxEvent
 {
     /** Transaction id. */
     public long txId;
-    /** {@link OpType} code. */
+    /** Operation type code. */
     public int type;
-    /** Account, or the from account of a transfer. */
+    /** Flags: linked to the next event (1), keyed (2). */
+    public int flags;
+    /** Hold timeout in seconds, else 0. */
+    public int timeout;
+    /** Account, the from account of a transfer or hold, or the hold id of a post or void. */
     public long account;
-    /** To account of a transfer, else 0. */
+    /** To account of a transfer or hold, else 0. */
     public long toAccount;
-    /** Amount in minor units (0 for open). */
+    /** Amount in minor units (the overdraft for open). */
     public long amount;
+    /** Idempotency key, high half. */
+    public long keyHi;
+    /** Idempotency key, low half. */
+    public long keyLo;
 }

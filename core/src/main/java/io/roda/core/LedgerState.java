@@ -872,6 +872,45 @@ public final class LedgerState
     }
 
     /**
+     * Owner only, on a new state before any {@link #apply}: makes it a copy of {@code other} (accounts, holds,
+     * keys, ledger time), e.g. to seed the snapshotter's state with the recovered one.
+     *
+     * @throws IllegalArgumentException when the limits differ or this state is not new.
+     */
+    public void copyFrom(final LedgerState other)
+    {
+        if (other.maxAccounts != maxAccounts || other.holds.capacity() != holds.capacity()
+            || other.keys.window() != keys.window() || other.maxChain != maxChain)
+        {
+            throw new IllegalArgumentException("cannot copy a state with other limits");
+        }
+        if (accountCount() != 0 || holds.size() != 0 || keys.size() != 0)
+        {
+            throw new IllegalArgumentException("copyFrom needs a new state");
+        }
+        other.forEachAccount(this::restore);
+        other.holds.forEach((txId, from, to, amount, expiresAt, status) ->
+        {
+            if (status == Holds.ACTIVE)
+            {
+                holds.add(txId, from, to, amount, expiresAt);
+            }
+            else
+            {
+                holds.restoreFinished(txId, from, to, amount, expiresAt, status);
+            }
+        });
+        other.keys.forEach(keys::consume);
+        lastTimestamp = other.lastTimestamp;
+    }
+
+    /** @return the limits this state was built with. */
+    public Limits limits()
+    {
+        return new Limits(maxAccounts, holds.capacity(), keys.window(), maxChain);
+    }
+
+    /**
      * Visits every account, the system account included. Owner thread, or a reader that tolerates accounts
      * opened during the visit.
      */

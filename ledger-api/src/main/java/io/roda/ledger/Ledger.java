@@ -11,11 +11,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
 
 import io.roda.core.OpType;
 import io.roda.common.Parking;
 import io.roda.common.ProgressIndex;
 import io.roda.core.Result;
+import io.roda.core.TxJournalDescriptor;
 import io.roda.sequencer.SubmissionRing;
 import io.roda.core.LedgerState;
 import io.roda.transactor.ResultLog;
@@ -54,11 +57,14 @@ public final class Ledger implements AutoCloseable
         this.lock = lock;
         Recovery.deleteTemporaryFiles(Recovery.snapshotDirectory(requested.directory()));
         final ResultLog results = new ResultLog(requested.resultRetention());
-        final Recovery.Recovered recovered = Recovery.recoverLocked(requested.directory(),
-            requested.maxAccountsSpecified() ? requested.maxAccounts() : Recovery.USE_STORED, results, null);
+        final Recovery.Recovered recovered = Recovery.recoverLocked(requested.directory(), new Recovery.Settings(
+            requested.maxAccountsSpecified() ? requested.maxAccounts() : Recovery.USE_STORED,
+            requested.maxHoldsSpecified() ? requested.maxHolds() : Recovery.USE_STORED,
+            requested.idempotencyWindowSpecified() ? requested.idempotencyWindow() : Recovery.USE_STORED), results, null);
         this.recovery = recovered.report();
         // settings that change replay results come from DIR/LEDGER when the caller left them at their default
-        this.config = requested.withMaxAccounts(recovery.maxAccounts());
+        final LedgerState.Limits limits = recovered.state().limits();
+        this.config = requested.withStored(limits.maxAccounts(), limits.maxHolds(), limits.idempotencyWindow());
         this.pipeline = new LedgerPipeline(config, recovered, results);
         this.submissions = pipeline.submissions;
         this.sequencer = pipeline.sequencerWaker;
@@ -115,7 +121,8 @@ public final class Ledger implements AutoCloseable
             }
             if (!Files.exists(LedgerFile.path(dir)) && !Recovery.holdsData(dir))
             {
-                LedgerFile.create(dir, config.maxAccounts()); // a new ledger: remember its settings first
+                // a new ledger: remember its settings first
+                LedgerFile.create(dir, config.maxAccounts(), config.maxHolds(), config.idempotencyWindow());
             }
             return new Ledger(config, channel, lock);
         }
@@ -142,10 +149,37 @@ public final class Ledger implements AutoCloseable
         return submit(OpType.OPEN_CODE, account, 0, 0);
     }
 
+    /**
+     * Submits opening {@code account} with an overdraft: its balance may go down to {@code -overdraft}.
+     *
+     * @return its transaction id.
+     * @throws IllegalArgumentException when the overdraft is negative.
+     */
+    public long openAccount(final long account, final long overdraft)
+    {
+        if (overdraft < 0)
+        {
+            throw new IllegalArgumentException("overdraft must be in 0..2^63-1, was " + overdraft);
+        }
+        return submit(OpType.OPEN_CODE, account, 0, overdraft);
+    }
+
     /** Submits a deposit. @return its transaction id. */
     public long deposit(final long account, final long amount)
     {
         return submit(OpType.DEPOSIT_CODE, account, 0, amount);
+    }
+
+    /** Submits a deposit with the idempotency key {@code (keyHi, keyLo)}, not 0. @return its transaction id. */
+    public long deposit(final long account, final long amount, final long keyHi, final long keyLo)
+    {
+        return submitKeyed(OpType.DEPOSIT_CODE, account, 0, amount, 0, keyHi, keyLo);
+    }
+
+    /** Submits a deposit with a UUID idempotency key. @return its transaction id. */
+    public long deposit(final long account, final long amount, final UUID key)
+    {
+        return deposit(account, amount, key.getMostSignificantBits(), key.getLeastSignificantBits());
     }
 
     /** Submits a withdrawal. @return its transaction id. */
@@ -154,10 +188,115 @@ public final class Ledger implements AutoCloseable
         return submit(OpType.WITHDRAW_CODE, account, 0, amount);
     }
 
+    /** Submits a withdrawal with the idempotency key {@code (keyHi, keyLo)}, not 0. @return its transaction id. */
+    public long withdraw(final long account, final long amount, final long keyHi, final long keyLo)
+    {
+        return submitKeyed(OpType.WITHDRAW_CODE, account, 0, amount, 0, keyHi, keyLo);
+    }
+
+    /** Submits a withdrawal with a UUID idempotency key. @return its transaction id. */
+    public long withdraw(final long account, final long amount, final UUID key)
+    {
+        return withdraw(account, amount, key.getMostSignificantBits(), key.getLeastSignificantBits());
+    }
+
     /** Submits a transfer. @return its transaction id. */
     public long transfer(final long from, final long to, final long amount)
     {
         return submit(OpType.TRANSFER_CODE, from, to, amount);
+    }
+
+    /** Submits a transfer with the idempotency key {@code (keyHi, keyLo)}, not 0. @return its transaction id. */
+    public long transfer(final long from, final long to, final long amount, final long keyHi, final long keyLo)
+    {
+        return submitKeyed(OpType.TRANSFER_CODE, from, to, amount, 0, keyHi, keyLo);
+    }
+
+    /** Submits a transfer with a UUID idempotency key. @return its transaction id. */
+    public long transfer(final long from, final long to, final long amount, final UUID key)
+    {
+        return transfer(from, to, amount, key.getMostSignificantBits(), key.getLeastSignificantBits());
+    }
+
+    /**
+     * Submits a hold: reserves {@code amount} of {@code from}'s funds for {@code to} until it is posted, voided,
+     * or expires after {@code timeoutSeconds} (0: never). The hold is named by the returned transaction id.
+     *
+     * @return its transaction id.
+     * @throws IllegalArgumentException when the timeout is negative.
+     */
+    public long hold(final long from, final long to, final long amount, final int timeoutSeconds)
+    {
+        checkTimeout(timeoutSeconds);
+        return submit(OpType.HOLD_CODE, 0, timeoutSeconds, from, to, amount, 0, 0);
+    }
+
+    /** As {@link #hold(long, long, long, int)} with the idempotency key {@code (keyHi, keyLo)}, not 0. */
+    public long hold(final long from, final long to, final long amount, final int timeoutSeconds, final long keyHi,
+        final long keyLo)
+    {
+        checkTimeout(timeoutSeconds);
+        return submitKeyed(OpType.HOLD_CODE, from, to, amount, timeoutSeconds, keyHi, keyLo);
+    }
+
+    /** As {@link #hold(long, long, long, int)} with a UUID idempotency key. */
+    public long hold(final long from, final long to, final long amount, final int timeoutSeconds, final UUID key)
+    {
+        return hold(from, to, amount, timeoutSeconds, key.getMostSignificantBits(), key.getLeastSignificantBits());
+    }
+
+    /** Submits a post of {@code amount} (0: all) of the hold made by {@code holdTxId}. @return its transaction id. */
+    public long post(final long holdTxId, final long amount)
+    {
+        return submit(OpType.POST_CODE, holdTxId, 0, amount);
+    }
+
+    /** As {@link #post(long, long)} with the idempotency key {@code (keyHi, keyLo)}, not 0. */
+    public long post(final long holdTxId, final long amount, final long keyHi, final long keyLo)
+    {
+        return submitKeyed(OpType.POST_CODE, holdTxId, 0, amount, 0, keyHi, keyLo);
+    }
+
+    /** As {@link #post(long, long)} with a UUID idempotency key. */
+    public long post(final long holdTxId, final long amount, final UUID key)
+    {
+        return post(holdTxId, amount, key.getMostSignificantBits(), key.getLeastSignificantBits());
+    }
+
+    /** Submits a void of the hold made by {@code holdTxId}. @return its transaction id. */
+    public long voidHold(final long holdTxId)
+    {
+        return submit(OpType.VOID_CODE, holdTxId, 0, 0);
+    }
+
+    /** As {@link #voidHold(long)} with the idempotency key {@code (keyHi, keyLo)}, not 0. */
+    public long voidHold(final long holdTxId, final long keyHi, final long keyLo)
+    {
+        return submitKeyed(OpType.VOID_CODE, holdTxId, 0, 0, 0, keyHi, keyLo);
+    }
+
+    /** As {@link #voidHold(long)} with a UUID idempotency key. */
+    public long voidHold(final long holdTxId, final UUID key)
+    {
+        return voidHold(holdTxId, key.getMostSignificantBits(), key.getLeastSignificantBits());
+    }
+
+    private static void checkTimeout(final int timeoutSeconds)
+    {
+        if (timeoutSeconds < 0)
+        {
+            throw new IllegalArgumentException("hold timeout must be in 0..2^31-1 seconds, was " + timeoutSeconds);
+        }
+    }
+
+    private long submitKeyed(final int type, final long account, final long toAccount, final long amount,
+        final int timeout, final long keyHi, final long keyLo)
+    {
+        if (keyHi == 0 && keyLo == 0)
+        {
+            throw new IllegalArgumentException("idempotency key 0 is not a key (keys are 1..2^128-1)");
+        }
+        return submit(type, TxJournalDescriptor.KEYED, timeout, account, toAccount, amount, keyHi, keyLo);
     }
 
     /**
@@ -171,7 +310,8 @@ public final class Ledger implements AutoCloseable
     public long submit(final Operation operation)
     {
         Objects.requireNonNull(operation, "operation");
-        return submit(operation.type().code(), operation.account(), operation.toAccount(), operation.amount());
+        return submit(operation.type().code(), operation.keyed() ? TxJournalDescriptor.KEYED : 0, operation.timeout(),
+            operation.account(), operation.toAccount(), operation.amount(), operation.keyHi(), operation.keyLo());
     }
 
     /**
@@ -198,14 +338,70 @@ public final class Ledger implements AutoCloseable
         return ids;
     }
 
+    /**
+     * Submits a linked chain: the operations apply all or nothing, in order, with consecutive transaction ids
+     * and no other transaction between them. If one fails, it reports its own result and every other member
+     * LINKED_EVENT_FAILED.
+     *
+     * @return the id of the first member; member i has id {@code first + i}.
+     * @throws IllegalArgumentException when the chain is empty or longer than {@link LedgerConfig#maxChain()}
+     *                                  (nothing is submitted).
+     */
+    public long submitChain(final Operation... operations)
+    {
+        Objects.requireNonNull(operations, "operations");
+        final ChainBuilder chain = new ChainBuilder(this, operations.length);
+        for (int i = 0; i < operations.length; i++)
+        {
+            chain.add(Objects.requireNonNull(operations[i], "operations[" + i + "] is null"));
+        }
+        return chain.submit();
+    }
+
+    /**
+     * @return a reusable builder of linked chains of up to {@link LedgerConfig#maxChain()} operations; one per
+     *     thread (it is not thread-safe). Submitting from a builder allocates nothing.
+     */
+    public ChainBuilder chainBuilder()
+    {
+        return new ChainBuilder(this, config.maxChain());
+    }
+
+    long submitChain(final long[] packed, final int count)
+    {
+        if (count < 1 || count > config.maxChain())
+        {
+            throw new IllegalArgumentException("a chain has 1.." + config.maxChain() + " operations, not " + count);
+        }
+        if (state != OPEN)
+        {
+            checkFailed();
+            throw new LedgerClosedException("ledger in " + config.directory() + " is closed");
+        }
+        final long id = submissions.submitChain(packed, count);
+        if (id == SubmissionRing.CLOSED)
+        {
+            checkFailed();
+            throw new LedgerClosedException("ledger in " + config.directory() + " is closed");
+        }
+        sequencer.wakeAfterFence();
+        return id;
+    }
+
     private long submit(final int type, final long account, final long toAccount, final long amount)
+    {
+        return submit(type, 0, 0, account, toAccount, amount, 0, 0);
+    }
+
+    private long submit(final int type, final int flags, final int timeout, final long account, final long toAccount,
+        final long amount, final long keyHi, final long keyLo)
     {
         if (state != OPEN)
         {
             checkFailed();
             throw new LedgerClosedException("ledger in " + config.directory() + " is closed");
         }
-        final long id = submissions.submit(type, account, toAccount, amount);
+        final long id = submissions.submit(type, flags, timeout, account, toAccount, amount, keyHi, keyLo);
         if (id == SubmissionRing.CLOSED)
         {
             checkFailed();
@@ -213,6 +409,23 @@ public final class Ledger implements AutoCloseable
         }
         sequencer.wakeAfterFence(); // the publishing CAS was a full fence
         return id;
+    }
+
+    /**
+     * @return the transaction that consumed the idempotency key {@code (keyHi, keyLo)} (computed, maybe not yet
+     *     committed), or empty when no remembered transaction did.
+     */
+    public OptionalLong transactionForKey(final long keyHi, final long keyLo)
+    {
+        checkOpen();
+        final long txId = pipeline.state.transactionForKey(keyHi, keyLo);
+        return txId == 0 ? OptionalLong.empty() : OptionalLong.of(txId);
+    }
+
+    /** As {@link #transactionForKey(long, long)} for a UUID key. */
+    public OptionalLong transactionForKey(final UUID key)
+    {
+        return transactionForKey(key.getMostSignificantBits(), key.getLeastSignificantBits());
     }
 
     /**
@@ -336,29 +549,33 @@ public final class Ledger implements AutoCloseable
             return new TransactionStatus(txId, TxState.PENDING, null);
         }
         Result result = null;
+        final long[] extra = new long[2];
         if (txId >= pipeline.firstResultTxId)
         {
-            final int code = pipeline.results.get(txId);
+            final int code = pipeline.results.get(txId, extra);
             result = code < 0 ? null : RESULTS[code];
         }
-        return new TransactionStatus(txId, state, result);
+        return result == null ? new TransactionStatus(txId, state, null)
+            : new TransactionStatus(txId, state, result, extra[0], extra[1]);
     }
 
     /**
      * Reads an account's balance straight from the store, never blocking the transactor.
      *
      * @param account the account id; 0 is the system account.
-     * @return the balance and the transaction it reflects, or empty when the account is not open.
+     * @return the balance, pending sums, overdraft and the transaction they reflect, or empty when the account is
+     *     not open. Never shows the inside of a linked chain.
      */
     public Optional<AccountBalance> balance(final long account)
     {
         checkOpen();
-        final long[] fields = new long[2];
+        final long[] fields = new long[LedgerState.FIELDS];
         if (!pipeline.state.readBalance(account, fields))
         {
             return Optional.empty();
         }
-        return Optional.of(new AccountBalance(account, fields[0], fields[1]));
+        return Optional.of(new AccountBalance(account, fields[LedgerState.BALANCE], fields[LedgerState.LAST_TX],
+            fields[LedgerState.DEBITS_PENDING], fields[LedgerState.CREDITS_PENDING], fields[LedgerState.OVERDRAFT]));
     }
 
     /**

@@ -15,6 +15,10 @@ public final class LedgerConfig
 {
     /** The most accounts a ledger can hold. */
     public static final long MAX_ACCOUNTS = 1 << 28;
+    /** The longest linked chain any ledger replays; a ledger accepts chains up to {@link #maxChain()}. */
+    public static final int MAX_CHAIN = 4096;
+    /** The largest {@link Builder#maxHolds} and {@link Builder#idempotencyWindow}. */
+    public static final int MAX_REMEMBERED = 1 << 28;
 
     private final Path directory;
     private final long maxAccounts;
@@ -29,6 +33,11 @@ public final class LedgerConfig
     private final long snapshotEveryTx;
     private final int retainSnapshots;
     private final int resultRetention;
+    private final int maxHolds;
+    private final boolean maxHoldsSpecified;
+    private final int idempotencyWindow;
+    private final boolean idempotencyWindowSpecified;
+    private final io.roda.core.LedgerClock clock;
     private final String idleStrategy;
     private final AgentRunner.Pinning pinning;
     private final boolean snapshotOnClose;
@@ -51,6 +60,11 @@ public final class LedgerConfig
         snapshotEveryTx = b.snapshotEveryTx;
         retainSnapshots = b.retainSnapshots;
         resultRetention = b.resultRetention;
+        maxHolds = b.maxHolds;
+        maxHoldsSpecified = b.maxHoldsSpecified;
+        idempotencyWindow = b.idempotencyWindow;
+        idempotencyWindowSpecified = b.idempotencyWindowSpecified;
+        clock = b.clock;
         idleStrategy = b.idleStrategy;
         pinning = b.pinning;
         snapshotOnClose = b.snapshotOnClose;
@@ -89,16 +103,22 @@ public final class LedgerConfig
         return maxAccountsSpecified;
     }
 
-    /** @return this configuration with {@code value} as its max accounts (the one stored with the data). */
-    LedgerConfig withMaxAccounts(final long value)
+    /** @return this configuration with the settings stored with the data. */
+    LedgerConfig withStored(final long storedMaxAccounts, final int storedMaxHolds, final int storedWindow)
     {
-        if (value == maxAccounts)
+        if (storedMaxAccounts == maxAccounts && storedMaxHolds == maxHolds && storedWindow == idempotencyWindow)
         {
             return this;
         }
         final Builder b = new Builder(directory);
-        b.maxAccounts = value;
+        b.maxAccounts = storedMaxAccounts;
         b.maxAccountsSpecified = true;
+        b.maxHolds = storedMaxHolds;
+        b.maxHoldsSpecified = true;
+        b.idempotencyWindow = storedWindow;
+        b.idempotencyWindowSpecified = true;
+        b.clock = clock;
+        b.stageStopTimeout = stageStopTimeout;
         b.submissionRingSize = submissionRingSize;
         b.laneSize = laneSize;
         b.transactorRingSize = transactorRingSize;
@@ -115,6 +135,51 @@ public final class LedgerConfig
         b.closeTimeout = closeTimeout;
         b.walChannels = walChannels;
         return new LedgerConfig(b);
+    }
+
+    /** @return holds remembered (active ones, plus the most recently finished while room). */
+    public int maxHolds()
+    {
+        return maxHolds;
+    }
+
+    /** @return whether {@link Builder#maxHolds} was called (else an existing ledger adopts its stored value). */
+    public boolean maxHoldsSpecified()
+    {
+        return maxHoldsSpecified;
+    }
+
+    /** @return consumed idempotency keys remembered. */
+    public int idempotencyWindow()
+    {
+        return idempotencyWindow;
+    }
+
+    /** @return whether {@link Builder#idempotencyWindow} was called (else an existing ledger adopts its stored value). */
+    public boolean idempotencyWindowSpecified()
+    {
+        return idempotencyWindowSpecified;
+    }
+
+    /** @return the ledger clock. */
+    public io.roda.core.LedgerClock clock()
+    {
+        return clock;
+    }
+
+    /**
+     * @return the most operations one linked chain may have: {@link #MAX_CHAIN}, or less when the lane, a
+     *     ring or the journal is smaller.
+     */
+    public int maxChain()
+    {
+        return Math.min(Math.min(MAX_CHAIN, laneSize), Math.min(Math.min(submissionRingSize, transactorRingSize), journalSize));
+    }
+
+    /** @return the limits of the ledger state this configuration builds. */
+    public io.roda.core.LedgerState.Limits limits()
+    {
+        return new io.roda.core.LedgerState.Limits(maxAccounts, maxHolds, idempotencyWindow, MAX_CHAIN);
     }
 
     /** @return positions of the multi-producer ingestion ring. */
@@ -232,7 +297,7 @@ public final class LedgerConfig
         private long maxAccounts = 1 << 20;
         private boolean maxAccountsSpecified;
         private int submissionRingSize = 1 << 16;
-        private int laneSize = 1 << 10;
+        private int laneSize = 1 << 12;
         private int transactorRingSize = 1 << 16;
         private int journalSize = 1 << 19;
         private int maxBatch = 1 << 15;
@@ -240,7 +305,12 @@ public final class LedgerConfig
         private long walForceIntervalMicros = 0;
         private long snapshotEveryTx = 5_000_000;
         private int retainSnapshots = 2;
-        private int resultRetention = 1 << 24;
+        private int resultRetention = 1 << 20;
+        private int maxHolds = 1 << 20;
+        private boolean maxHoldsSpecified;
+        private int idempotencyWindow = 1 << 20;
+        private boolean idempotencyWindowSpecified;
+        private io.roda.core.LedgerClock clock = io.roda.core.LedgerClock.system();
         private String idleStrategy = "backoff";
         private AgentRunner.Pinning pinning = AgentRunner.Pinning.BEST_EFFORT;
         private boolean snapshotOnClose = true;
@@ -272,7 +342,10 @@ public final class LedgerConfig
             return this;
         }
 
-        /** Per-submitter staging slots, a power of two up to 4096 (default 1024). */
+        /**
+         * Per-submitter staging slots, a power of two up to 4096 (default 4096); a linked chain must fit in one
+         * lane, so it also bounds {@link LedgerConfig#maxChain()}.
+         */
         public Builder laneSize(final int value)
         {
             laneSize = powerOfTwo("laneSize", value, 1, 4096);
@@ -286,7 +359,7 @@ public final class LedgerConfig
             return this;
         }
 
-        /** Transaction journal records (64 bytes each; default 524,288 = 32 MiB). */
+        /** Transaction journal records (80 bytes each; default 524,288 = 40 MiB). */
         public Builder journalSize(final int value)
         {
             journalSize = (int)range("journalSize", value, 2, 1 << 24);
@@ -335,10 +408,46 @@ public final class LedgerConfig
             return this;
         }
 
-        /** Recent results kept for status queries, a power of two (default 16,777,216). */
+        /**
+         * Recent results kept for status queries, a power of two (default 1,048,576). Memory: 17 bytes per
+         * result (code, timestamp, and the original transaction of a DUPLICATE).
+         */
         public Builder resultRetention(final int value)
         {
             resultRetention = powerOfTwo("resultRetention", value, 1, 1 << 30);
+            return this;
+        }
+
+        /**
+         * Holds remembered (default 1,048,576; stored in {@code DIR/LEDGER} like maxAccounts). Every active hold
+         * is kept; a new hold beyond this many active ones gets CAPACITY_EXCEEDED. Finished holds (posted, voided,
+         * expired) are kept while room remains, the oldest forgotten first; a post or void naming a forgotten
+         * one gets HOLD_NOT_FOUND. Memory: about 60 bytes per hold, twice (transactor + snapshotter), allocated
+         * as holds arrive.
+         */
+        public Builder maxHolds(final int value)
+        {
+            maxHolds = (int)range("maxHolds", value, 1, MAX_REMEMBERED);
+            maxHoldsSpecified = true;
+            return this;
+        }
+
+        /**
+         * Consumed idempotency keys remembered: the most recent this many (default 1,048,576; stored in
+         * {@code DIR/LEDGER} like maxAccounts). Memory: about 64 bytes per key, twice (transactor +
+         * snapshotter), allocated as keys arrive.
+         */
+        public Builder idempotencyWindow(final int value)
+        {
+            idempotencyWindow = (int)range("idempotencyWindow", value, 1, MAX_REMEMBERED);
+            idempotencyWindowSpecified = true;
+            return this;
+        }
+
+        /** Where ledger time comes from (default: the system clock); tests pass one they control. */
+        public Builder clock(final io.roda.core.LedgerClock value)
+        {
+            clock = Objects.requireNonNull(value, "clock");
             return this;
         }
 
@@ -402,11 +511,11 @@ public final class LedgerConfig
         /** @return the validated configuration. */
         public LedgerConfig build()
         {
-            final long minSegment = 64 + 32 + 32L * maxBatch;
+            final long minSegment = 64 + 32 + 56L * ((long)maxBatch + MAX_CHAIN);
             if (walSegmentSize < minSegment)
             {
                 throw new IllegalArgumentException("walSegmentSize " + walSegmentSize + " cannot hold one frame of maxBatch "
-                    + maxBatch + " transactions; need at least " + minSegment);
+                    + maxBatch + " transactions plus the longest chain (" + MAX_CHAIN + "); need at least " + minSegment);
             }
             return new LedgerConfig(this);
         }

@@ -22,12 +22,13 @@ import io.roda.wal.WalChannelFactory;
  * positional write + force, so a torn write damages one copy and leaves the other. The valid copy with
  * the higher sequence number is current.
  * Copy:
- *   0 magic "RODALDGR" (8) | 8 version = 1 (4) | 12 CRC32C of bytes 0..12 and 16..64 of the copy (4)
+ *   0 magic "RODALDGR" (8) | 8 version = 2 (4) | 12 CRC32C of bytes 0..12 and 16..64 of the copy (4)
  *  16 sequence number n (8)
  *  24 max accounts (8): capacity the state is built with; replay results depend on it
  *  32 commit watermark (8): every tx id up to it was forced to disk
  *  40 newest segment (8): first tx id of the newest WAL segment whose header is durable (0: none)
- *  48..4096 zero
+ *  48 max holds (8) | 56 idempotency window (8): replay results depend on them too
+ *  64..4096 zero
  * </pre>
  * Created (temp file, force, rename, directory force) with the directory, before any data.
  */
@@ -37,7 +38,7 @@ public final class LedgerFile
     public static final String NAME = "LEDGER";
     /** "RODALDGR". */
     static final long MAGIC = 0x5247444C41444F52L;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int COPY_LENGTH = 4096;
     /** Size of the file. */
     public static final int LENGTH = 2 * COPY_LENGTH;
@@ -50,8 +51,11 @@ public final class LedgerFile
      * @param maxAccounts     the capacity the directory was created with.
      * @param commitWatermark every tx id up to it is on disk.
      * @param newestSegment   first tx id of the newest segment recorded as created.
+     * @param maxHolds        the holds the directory remembers.
+     * @param idempotencyWindow the keys the directory remembers.
      */
-    public record State(long sequence, long maxAccounts, long commitWatermark, long newestSegment)
+    public record State(long sequence, long maxAccounts, long commitWatermark, long newestSegment, long maxHolds,
+        long idempotencyWindow)
     {
     }
 
@@ -66,15 +70,16 @@ public final class LedgerFile
     }
 
     /** Creates {@code dir/LEDGER} durably for a new, empty ledger. */
-    static void create(final Path dir, final long maxAccounts) throws IOException
+    static void create(final Path dir, final long maxAccounts, final long maxHolds, final long idempotencyWindow)
+        throws IOException
     {
         final Path temp = dir.resolve(NAME + ".tmp");
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING))
         {
             final ByteBuffer file = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-            encode(file, 0, new State(0, maxAccounts, 0, 0));
-            encode(file, COPY_LENGTH, new State(1, maxAccounts, 0, 0));
+            encode(file, 0, new State(0, maxAccounts, 0, 0, maxHolds, idempotencyWindow));
+            encode(file, COPY_LENGTH, new State(1, maxAccounts, 0, 0, maxHolds, idempotencyWindow));
             writeFully(channel, file, 0);
             channel.force(true);
         }
@@ -137,7 +142,8 @@ public final class LedgerFile
             return;
         }
         final State next = new State(current.sequence() + 1, current.maxAccounts(),
-            Math.max(committedThrough, current.commitWatermark()), Math.max(newestSegment, current.newestSegment()));
+            Math.max(committedThrough, current.commitWatermark()), Math.max(newestSegment, current.newestSegment()),
+            current.maxHolds(), current.idempotencyWindow());
         final int at = (int)(next.sequence() % 2) * COPY_LENGTH;
         final ByteBuffer copy = ByteBuffer.allocate(COPY_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         encode(copy, 0, next);
@@ -169,6 +175,8 @@ public final class LedgerFile
         buffer.putLong(at + 24, state.maxAccounts());
         buffer.putLong(at + 32, state.commitWatermark());
         buffer.putLong(at + 40, state.newestSegment());
+        buffer.putLong(at + 48, state.maxHolds());
+        buffer.putLong(at + 56, state.idempotencyWindow());
         buffer.putInt(at + 12, crc(buffer, at));
     }
 
@@ -184,14 +192,18 @@ public final class LedgerFile
         }
         if (buffer.getInt(at + 8) != VERSION)
         {
-            return "unsupported version " + buffer.getInt(at + 8);
+            return buffer.getInt(at + 8) == 1
+                ? "format version 1, written by a Roda Ledger from before payment semantics; this version reads "
+                    + "version " + VERSION + " only and cannot open it"
+                : "unsupported version " + buffer.getInt(at + 8);
         }
         return null;
     }
 
     private static State decode(final ByteBuffer buffer, final int at)
     {
-        return new State(buffer.getLong(at + 16), buffer.getLong(at + 24), buffer.getLong(at + 32), buffer.getLong(at + 40));
+        return new State(buffer.getLong(at + 16), buffer.getLong(at + 24), buffer.getLong(at + 32), buffer.getLong(at + 40),
+            buffer.getLong(at + 48), buffer.getLong(at + 56));
     }
 
     private static int crc(final ByteBuffer buffer, final int at)

@@ -88,7 +88,8 @@ final class LedgerPipeline
 
         final java.nio.file.Path dir = config.directory();
         final WalWriter writer = new WalWriter(Recovery.walDirectory(dir), config.walSegmentSize(),
-            config.maxBatch(), config.walChannels(), (committed, newestSegment) -> LedgerFile.raise(dir, committed, newestSegment));
+            config.maxBatch() + LedgerConfig.MAX_CHAIN, config.walChannels(),
+            (committed, newestSegment) -> LedgerFile.raise(dir, committed, newestSegment));
         final WalReader.ScanResult wal = recovered.wal();
         if (wal.tailSegment() != null)
         {
@@ -105,18 +106,18 @@ final class LedgerPipeline
         try
         {
             this.snapshotter = new SnapshotterAgent(journal.reader(), commitIndex, snapshotIndex, snapshotConsumed,
-                config.maxAccounts() + 1, Recovery.snapshotDirectory(config.directory()), config.snapshotEveryTx(),
+                state, Recovery.snapshotDirectory(config.directory()), config.snapshotEveryTx(),
                 config.maxBatch(), new WalRetention(Recovery.walDirectory(config.directory()),
                 Recovery.snapshotDirectory(config.directory()), config.retainSnapshots()), lastTxId, report.snapshotTxId());
-            state.forEachAccount(snapshotter::seed);
+            final ProgressIndex nextExpiry = new ProgressIndex(state.nextExpiry());
 
             // start order = pinning priority: the transactor gets the first free core
             runners.add(runner(config, new TransactorAgent(toTransactor, transactorSequence, state, journal, results,
-                computeIndex, config.maxBatch(), walWaker), transactorWaker));
+                computeIndex, config.maxBatch(), walWaker, config.clock(), nextExpiry), transactorWaker));
             runners.add(runner(config, new WalStorerAgent(journal.reader(), writer, commitIndex, walConsumed,
-                snapshotterWaker, config.walForceIntervalMicros() * 1000), walWaker));
-            runners.add(runner(config, new SequencerAgent(submissions, toTransactor, config.maxBatch(), transactorWaker),
-                sequencerWaker));
+                snapshotterWaker, config.walForceIntervalMicros() * 1000, config.maxBatch()), walWaker));
+            runners.add(runner(config, new SequencerAgent(submissions, toTransactor, config.maxBatch(), transactorWaker,
+                nextExpiry, config.clock()), sequencerWaker));
             runners.add(runner(config, snapshotter, snapshotterWaker));
         }
         catch (final RuntimeException e)

@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.roda.core.Result;
-import io.roda.snapshotter.SnapshotFiles;
 import io.roda.core.LedgerState;
+import io.roda.core.Replayer;
+import io.roda.snapshotter.SnapshotFiles;
 import io.roda.transactor.ResultLog;
 import io.roda.wal.WalCorruptionException;
 import io.roda.wal.WalFormat;
@@ -25,6 +25,19 @@ import io.roda.wal.WalWriter;
  */
 public final class Recovery
 {
+    /**
+     * The settings that change replay results, as given by the caller; {@link #USE_STORED} (0) for any of them
+     * adopts the value stored in {@code DIR/LEDGER}.
+     */
+    public record Settings(long maxAccounts, long maxHolds, long idempotencyWindow)
+    {
+        /** @return every setting adopted from the directory. */
+        public static Settings stored()
+        {
+            return new Settings(USE_STORED, USE_STORED, USE_STORED);
+        }
+    }
+
     /** The recovered state, the report, and where the WAL writer continues. */
     public record Recovered(LedgerState state, RecoveryReport report, WalReader.ScanResult wal)
     {
@@ -50,6 +63,8 @@ public final class Recovery
     public static final long USE_STORED = 0;
     /** The capacity of a directory that has no LEDGER file and no data yet, when none is given. */
     public static final long DEFAULT_MAX_ACCOUNTS = 1 << 20;
+    /** The holds and keys remembered by a directory that has no LEDGER file, when none is given. */
+    public static final long DEFAULT_REMEMBERED = 1 << 20;
 
     /**
      * Recovers the ledger in {@code dir}, holding a shared lock on {@code DIR/LOCK} meanwhile: a directory
@@ -75,9 +90,16 @@ public final class Recovery
     public static Recovered recover(final Path dir, final long maxAccounts, final ResultLog results,
         final WalReader.RecordHandler observer)
     {
+        return recover(dir, new Settings(maxAccounts, USE_STORED, USE_STORED), results, observer);
+    }
+
+    /** As {@link #recover(Path, long, ResultLog, WalReader.RecordHandler)} with every setting given. */
+    public static Recovered recover(final Path dir, final Settings settings, final ResultLog results,
+        final WalReader.RecordHandler observer)
+    {
         try (DirectoryLock ignored = DirectoryLock.shared(dir))
         {
-            return recoverLocked(dir, maxAccounts, results, observer);
+            return recoverLocked(dir, settings, results, observer);
         }
     }
 
@@ -89,7 +111,7 @@ public final class Recovery
         final WalReader.RecordHandler observer)
     {
         java.util.Objects.requireNonNull(lock, "lock");
-        return recoverLocked(dir, maxAccounts, null, observer);
+        return recoverLocked(dir, new Settings(maxAccounts, USE_STORED, USE_STORED), null, observer);
     }
 
     /** @return whether {@code dir} holds WAL segments or snapshots. */
@@ -99,9 +121,10 @@ public final class Recovery
     }
 
     /** Recovery proper; the caller holds the directory's lock. */
-    static Recovered recoverLocked(final Path dir, final long maxAccountsGiven, final ResultLog results,
+    static Recovered recoverLocked(final Path dir, final Settings settings, final ResultLog results,
         final WalReader.RecordHandler observer)
     {
+        final long maxAccountsGiven = settings.maxAccounts();
         final long start = System.nanoTime();
         final Path walDir = walDirectory(dir);
         final Path snapshotDir = snapshotDirectory(dir);
@@ -128,29 +151,36 @@ public final class Recovery
                     + " file: it was not created by this version, or the file was deleted; without it the ledger "
                     + "cannot know how far it had committed, so it refuses to guess", null);
             }
-            if (stored != null && maxAccountsGiven != USE_STORED && maxAccountsGiven != stored.maxAccounts())
+            if (stored != null)
             {
-                throw new SettingsConflictException("maxAccounts: " + LedgerFile.path(dir) + " stores "
-                    + stored.maxAccounts() + " but " + maxAccountsGiven + " was given; replaying with another "
-                    + "capacity changes results (omit the setting to use the stored one)");
+                conflict(dir, "maxAccounts", maxAccountsGiven, stored.maxAccounts());
+                conflict(dir, "maxHolds", settings.maxHolds(), stored.maxHolds());
+                conflict(dir, "idempotencyWindow", settings.idempotencyWindow(), stored.idempotencyWindow());
             }
-            if (stored != null && (stored.maxAccounts() < 1 || stored.maxAccounts() > LedgerConfig.MAX_ACCOUNTS))
+            if (stored != null && (stored.maxAccounts() < 1 || stored.maxAccounts() > LedgerConfig.MAX_ACCOUNTS
+                || stored.maxHolds() < 1 || stored.maxHolds() > LedgerConfig.MAX_REMEMBERED
+                || stored.idempotencyWindow() < 1 || stored.idempotencyWindow() > LedgerConfig.MAX_REMEMBERED))
             {
                 throw new RecoveryException(LedgerFile.path(dir) + " records maxAccounts " + stored.maxAccounts()
-                    + ", outside 1.." + LedgerConfig.MAX_ACCOUNTS + ": the file is damaged or was not written by "
-                    + "this version", null);
+                    + ", maxHolds " + stored.maxHolds() + ", idempotencyWindow " + stored.idempotencyWindow()
+                    + ", outside their ranges: the file is damaged or was not written by this version", null);
             }
             final long maxAccounts = stored != null ? stored.maxAccounts()
                 : maxAccountsGiven == USE_STORED ? DEFAULT_MAX_ACCOUNTS : maxAccountsGiven;
+            final int maxHolds = (int)(stored != null ? stored.maxHolds()
+                : settings.maxHolds() == USE_STORED ? DEFAULT_REMEMBERED : settings.maxHolds());
+            final int window = (int)(stored != null ? stored.idempotencyWindow()
+                : settings.idempotencyWindow() == USE_STORED ? DEFAULT_REMEMBERED : settings.idempotencyWindow());
+            final LedgerState.Limits limits = new LedgerState.Limits(maxAccounts, maxHolds, window, LedgerConfig.MAX_CHAIN);
             final long watermark = stored == null ? 0 : stored.commitWatermark();
-            LedgerState state = new LedgerState(maxAccounts);
+            LedgerState state = new LedgerState(limits);
             SnapshotFiles.Info snapshot = null;
             for (final Path file : SnapshotFiles.list(snapshotDir))
             {
-                final LedgerState candidate = new LedgerState(maxAccounts);
+                final LedgerState candidate = new LedgerState(limits);
                 try
                 {
-                    snapshot = SnapshotFiles.load(file, candidate::restore);
+                    snapshot = SnapshotFiles.load(file, candidate);
                     state = candidate;
                     break;
                 }
@@ -164,37 +194,38 @@ public final class Recovery
                 }
             }
             final long snapshotTxId = snapshot == null ? 0 : snapshot.txId();
-            final LedgerState replayState = state;
+            final Replayer replayer = new Replayer(state);
             final long[] replayed = new long[1];
+            final Replayer.Outcome outcome = results == null ? null : (txId, result, timestamp, duplicateOf) ->
+            {
+                results.reserve(txId);
+                results.put(txId, result, timestamp, duplicateOf);
+            };
             final WalReader.ScanResult scan = WalReader.scan(walDir, snapshotTxId + 1,
                 stored == null ? 0 : stored.newestSegment(),
-                (txId, type, result, account, toAccount, amount, segment, frameOffset) ->
+                (record, segment, frameOffset) ->
                 {
-                    final byte actual;
                     try
                     {
-                        actual = replayState.apply(txId, type, account, toAccount, amount);
+                        replayer.accept(record.txId, record.timestamp, record.type, record.flags, record.timeout,
+                            record.account, record.toAccount, record.amount, record.keyHi, record.keyLo, record.result,
+                            outcome);
                     }
-                    catch (final IllegalArgumentException e)
+                    catch (final Replayer.ReplayException e)
                     {
-                        throw new WalCorruptionException(segment, frameOffset, "transaction " + txId + ": " + e.getMessage());
-                    }
-                    if (actual != result)
-                    {
-                        throw new WalCorruptionException(segment, frameOffset, "transaction " + txId + " replays as "
-                            + name(actual) + " but the WAL recorded " + name(result));
-                    }
-                    if (results != null)
-                    {
-                        results.reserve(txId);
-                        results.put(txId, actual);
+                        throw new WalCorruptionException(segment, frameOffset, e.getMessage());
                     }
                     if (observer != null)
                     {
-                        observer.onRecord(txId, type, result, account, toAccount, amount, segment, frameOffset);
+                        observer.onRecord(record, segment, frameOffset);
                     }
                     replayed[0]++;
                 });
+            if (replayer.midChain())
+            {
+                throw new RecoveryException("the WAL in " + walDir + " ends inside the linked chain that starts at "
+                    + "transaction " + replayer.chainStart() + ": frames never split a chain, so the data is damaged", null);
+            }
             if (scan.segments().isEmpty() && snapshotTxId == 0 && !damaged.isEmpty())
             {
                 throw new RecoveryException("no valid snapshot and no WAL to replay", null);
@@ -224,7 +255,8 @@ public final class Recovery
                     + "committed transactions from " + newestRecorded + " on); the WAL's data ends at " + lastTxId
                     + walEnd(scan), null);
             }
-            final boolean zeroSum = state.sumOfBalances() == 0;
+            final String broken = state.checkInvariants();
+            final boolean zeroSum = broken == null;
             final RecoveryReport report = new RecoveryReport(lastTxId, snapshotTxId,
                 snapshot == null ? null : snapshot.file().getFileName().toString(), List.copyOf(damaged),
                 replayed[0], state.accountCount(), zeroSum, scan.truncatedBytes(), scan.truncation(),
@@ -232,8 +264,8 @@ public final class Recovery
                 watermark, maxAccounts);
             if (!zeroSum)
             {
-                throw new RecoveryException("recovered balances of " + dir + " do not sum to zero (sum "
-                    + state.sumOfBalances() + ")", null);
+                throw new RecoveryException("the recovered state of " + dir + " breaks the ledger's invariants: " + broken,
+                    null);
             }
             return new Recovered(state, report, scan);
         }
@@ -274,15 +306,12 @@ public final class Recovery
         return damaged.isEmpty() ? "" : "; damaged snapshots skipped: " + String.join("; ", damaged);
     }
 
-    private static String name(final int code)
+    private static void conflict(final Path dir, final String name, final long given, final long stored)
     {
-        try
+        if (given != USE_STORED && given != stored)
         {
-            return Result.fromCode(code).name();
-        }
-        catch (final IllegalArgumentException e)
-        {
-            return "code " + code;
+            throw new SettingsConflictException(name + ": " + LedgerFile.path(dir) + " stores " + stored + " but " + given
+                + " was given; replaying with another value changes results (omit the setting to use the stored one)");
         }
     }
 

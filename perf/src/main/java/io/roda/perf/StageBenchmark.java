@@ -54,7 +54,8 @@ public class StageBenchmark
     private int next;
 
     private SubmissionRing submissions;
-    private final SubmissionRing.Sink sink = (id, type, account, toAccount, amount) -> txId = id;
+    private final SubmissionRing.Sink sink = (id, data, at) -> txId = id;
+    private long now = 1_700_000_000_000_000_000L;
 
     private RingBuffer<TxEvent> disruptor;
     private Sequence consumed;
@@ -71,8 +72,8 @@ public class StageBenchmark
         state = new LedgerState(ACCOUNTS);
         for (long a = 1; a <= ACCOUNTS; a++)
         {
-            state.apply(++txId, OpType.OPEN_CODE, a, 0, 0);
-            state.apply(++txId, OpType.DEPOSIT_CODE, a, 0, Long.MAX_VALUE / (4 * ACCOUNTS));
+            state.applyOne(++txId, ++now, OpType.OPEN_CODE, a, 0, 0, 0, false, 0, 0);
+            state.applyOne(++txId, ++now, OpType.DEPOSIT_CODE, a, 0, Long.MAX_VALUE / (4 * ACCOUNTS), 0, false, 0, 0);
         }
         for (int i = 0; i < from.length; i++)
         {
@@ -112,7 +113,16 @@ public class StageBenchmark
     public byte transactorApplyTransfer()
     {
         final int i = next++ & 4095;
-        return state.apply(++txId, OpType.TRANSFER_CODE, from[i], to[i], 1);
+        return state.applyOne(++txId, ++now, OpType.TRANSFER_CODE, from[i], to[i], 1, 0, false, 0, 0);
+    }
+
+    /** Transactor: one keyed transfer (a fresh key: lookup miss, insert, and eviction once the window is full). */
+    @Benchmark
+    public byte transactorApplyKeyedTransfer()
+    {
+        final int i = next++ & 4095;
+        final long id = ++txId;
+        return state.applyOne(id, ++now, OpType.TRANSFER_CODE, from[i], to[i], 1, 0, true, 7, id);
     }
 
     /** Sequencer ingestion: one submit (lane write + publishing CAS) and one poll, same thread. */
@@ -174,7 +184,7 @@ public class StageBenchmark
         wal.beginFrame(txId);
         for (int i = 0; i < BATCH; i++)
         {
-            wal.addRecord(OpType.TRANSFER_CODE, 0, from[i], to[i], i);
+            wal.addRecord(OpType.TRANSFER_CODE, 0, 0, 0, from[i], to[i], i, now + i, 0, 0);
         }
         final int n = wal.frameRecords();
         wal.beginFrame(txId); // discard: the disk is measured by `ledger bench`

@@ -21,8 +21,18 @@ import io.roda.common.Parking;
  * round.
  *
  * <pre>
- *  cell (64 bits): round (40) | SEALED (1) | FULL (1) | lane (10) | lane slot (12)
+ *  cell (64 bits): round (39) | CHAIN (1) | SEALED (1) | FULL (1) | lane (10) | lane slot (12)
  * </pre>
+ *
+ * <p><b>Chains.</b> A linked chain of n operations needs n consecutive ids with nothing between them. Its
+ * submitter stages the n operations in n consecutive slots of its lane, checks that the ring has room for
+ * all n positions (the cell of the last one is armed for its round: positions are consumed in order), and
+ * claims the first position with one CAS of a FULL | CHAIN cell; the chain's length sits in the lane slot.
+ * Positions 2..n of the chain are claimed by that same CAS: their cells are never CASed. Every thread that
+ * moves the tail past a CHAIN cell (the winner, a helper, close) moves it by the chain's length, and the
+ * consumer, before it re-arms a chain's cells, moves the tail past the chain itself if nobody has yet, so
+ * no thread can ever see the tail inside a chain, nor read the length of a recycled slot and act on it
+ * (its tail CAS from the chain's position fails).
  *
  * <p>Why the claim is safe: rounds only grow, so a cell reads {@code EMPTY(r)} only while position
  * {@code r * capacity + index} is unclaimed; the tail passes a position only after its cell was claimed;
@@ -51,8 +61,25 @@ public final class SubmissionRing
     static final int REF_BITS = LANE_BITS + LANE_SLOT_BITS;
     static final long FULL = 1L << REF_BITS;
     static final long SEALED = FULL << 1;
-    static final int ROUND_SHIFT = REF_BITS + 2;
-    static final int FIELDS = 4;
+    static final long CHAIN = FULL << 2;
+    static final int ROUND_SHIFT = REF_BITS + 3;
+    /** Longs per staged operation: see {@link #pack}. */
+    public static final int FIELDS = 8;
+    /** Field of a staged operation: type (8 bits) | flags (8 bits) << 8 | timeout (32 bits) << 32. */
+    public static final int F_HEAD = 0;
+    /** Field: account, from account or hold id. */
+    public static final int F_ACCOUNT = 1;
+    /** Field: to account. */
+    public static final int F_TO = 2;
+    /** Field: amount. */
+    public static final int F_AMOUNT = 3;
+    /** Field: key high half. */
+    public static final int F_KEY_HI = 4;
+    /** Field: key low half. */
+    public static final int F_KEY_LO = 5;
+    private static final int F_LENGTH = 6;
+    /** Returned by {@link #trySubmit} when it would have to wait. */
+    public static final long BUSY = -2;
 
     private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle LANES = MethodHandles.arrayElementVarHandle(Lane[].class);
@@ -108,23 +135,57 @@ public final class SubmissionRing
         this.idBase = idBase;
     }
 
+    /** @return the head field of a staged operation. */
+    public static long pack(final int type, final int flags, final int timeout)
+    {
+        return (type & 0xFF) | (long)(flags & 0xFF) << 8 | (long)timeout << 32;
+    }
+
+    /** @return the type in a head field. */
+    public static int type(final long head)
+    {
+        return (int)head & 0xFF;
+    }
+
+    /** @return the flags in a head field. */
+    public static int flags(final long head)
+    {
+        return (int)(head >>> 8) & 0xFF;
+    }
+
+    /** @return the timeout in a head field. */
+    public static int timeout(final long head)
+    {
+        return (int)(head >>> 32);
+    }
+
+    /**
+     * Publishes one operation without flags, key or timeout; see {@link #submit(int, int, int, long, long, long,
+     * long, long)}.
+     */
+    public long submit(final int type, final long account, final long toAccount, final long amount)
+    {
+        return submit(type, 0, 0, account, toAccount, amount, 0, 0);
+    }
+
     /**
      * Publishes one operation and returns its transaction id; waits while the ring is full.
      * Any thread. Allocation-free once the pool has a lane for every concurrent submitter.
      *
      * @return the transaction id assigned, or {@link #CLOSED} when the ring is closed (nothing published).
      */
-    public long submit(final int type, final long account, final long toAccount, final long amount)
+    public long submit(final int type, final int flags, final int timeout, final long account, final long toAccount,
+        final long amount, final long keyHi, final long keyLo)
     {
-        final Lane lane = acquireLane();
+        final Lane lane = acquireLane(true);
         if (lane == null)
         {
             return CLOSED;
         }
         try
         {
-            final int slot = lane.stage(type, account, toAccount, amount, this);
-            return slot < 0 ? CLOSED : claim(lane, slot);
+            final int slot = lane.stage(pack(type, flags, timeout), account, toAccount, amount, keyHi, keyLo, this);
+            return slot < 0 ? CLOSED : claim(lane, slot, 1, true);
         }
         finally
         {
@@ -132,9 +193,74 @@ public final class SubmissionRing
         }
     }
 
-    private long claim(final Lane lane, final int slot)
+    /**
+     * Publishes one operation if that needs no waiting (a free lane, room in the ring), e.g. from a thread
+     * that must never block on the ring it drains.
+     *
+     * @return the transaction id, {@link #BUSY} when it would have had to wait, or {@link #CLOSED}.
+     */
+    public long trySubmit(final int type, final long account, final long toAccount, final long amount)
     {
-        final long ref = FULL | ((long)lane.id << LANE_SLOT_BITS) | slot;
+        final Lane lane = acquireLane(false);
+        if (lane == null)
+        {
+            return tail.closed ? CLOSED : BUSY;
+        }
+        try
+        {
+            if (!lane.hasRoom(1))
+            {
+                return BUSY;
+            }
+            final int slot = lane.stage(pack(type, 0, 0), account, toAccount, amount, 0, 0, this);
+            return slot < 0 ? CLOSED : claim(lane, slot, 1, false);
+        }
+        finally
+        {
+            lane.release();
+        }
+    }
+
+    /**
+     * Publishes a linked chain as one unit: its {@code count} operations get consecutive ids, with no other
+     * operation between them. Waits while the ring is full.
+     *
+     * @param ops   {@code count} operations of {@link #FIELDS} longs each, from {@code ops[0]}.
+     * @param count operations, 1..{@link #maxChain()}.
+     * @return the id of the first operation, or {@link #CLOSED}.
+     * @throws IllegalArgumentException when count is out of range.
+     */
+    public long submitChain(final long[] ops, final int count)
+    {
+        if (count < 1 || count > maxChain())
+        {
+            throw new IllegalArgumentException("a chain has 1.." + maxChain() + " operations, not " + count);
+        }
+        final Lane lane = acquireLane(true);
+        if (lane == null)
+        {
+            return CLOSED;
+        }
+        try
+        {
+            final int slot = lane.stageAll(ops, count, this);
+            return slot < 0 ? CLOSED : claim(lane, slot, count, true);
+        }
+        finally
+        {
+            lane.release();
+        }
+    }
+
+    /** @return the most operations one chain may have: the lane size, and at most the ring's capacity. */
+    public int maxChain()
+    {
+        return Math.min(laneCapacity, cells.length);
+    }
+
+    private long claim(final Lane lane, final int slot, final int count, final boolean wait)
+    {
+        final long ref = FULL | ((long)lane.id << LANE_SLOT_BITS) | slot | (count > 1 ? CHAIN : 0);
         int idle = 0;
         while (true)
         {
@@ -149,10 +275,20 @@ public final class SubmissionRing
                 {
                     return CLOSED; // refused before claiming: close() may not have managed to seal yet
                 }
+                if (count > 1 && !armed(position + count - 1))
+                {
+                    // the chain's last position still holds an unconsumed operation of the previous round
+                    if (!wait)
+                    {
+                        return BUSY;
+                    }
+                    idle = backOff(idle);
+                    continue;
+                }
                 if (CELLS.compareAndSet(cells, index, cell, cell | ref))
                 {
-                    tail.compareAndSet(position, position + 1);
-                    lane.committed();
+                    tail.compareAndSet(position, position + count);
+                    lane.committed(count);
                     return idBase + position;
                 }
             }
@@ -160,9 +296,14 @@ public final class SubmissionRing
             {
                 return CLOSED;
             }
-            else if (cellRound > round || (cellRound == round && (cell & FULL) != 0))
+            else if (cellRound == round && (cell & FULL) != 0)
             {
-                tail.compareAndSet(position, position + 1); // claimed or consumed already: the tail lags; move it
+                tail.compareAndSet(position, position + lengthAt(cell)); // claimed already: the tail lags; move it
+            }
+            else if (cellRound > round)
+            {
+                // consumed already (a chain's consumer moved the tail past the chain before re-arming it)
+                tail.compareAndSet(position, position + 1);
             }
             else
             {
@@ -171,9 +312,36 @@ public final class SubmissionRing
                 {
                     return CLOSED; // nothing claimed: safe to give up
                 }
+                if (!wait)
+                {
+                    return BUSY;
+                }
                 idle = backOff(idle);
             }
         }
+    }
+
+    /** @return whether the cell of {@code position} is armed for its round (its previous use was consumed). */
+    private boolean armed(final long position)
+    {
+        final long cell = (long)CELLS.getVolatile(cells, (int)position & mask);
+        return cell >>> ROUND_SHIFT >= position >>> capacityShift;
+    }
+
+    /**
+     * @return how many positions the FULL cell claims: 1, or a chain's length. A stale read (the chain was
+     *     consumed and its lane slot reused) can return anything, but then the tail has moved on and the
+     *     caller's CAS from the chain's position fails.
+     */
+    private long lengthAt(final long cell)
+    {
+        if ((cell & CHAIN) == 0)
+        {
+            return 1;
+        }
+        final Lane lane = (Lane)LANES.getAcquire(lanes, (int)(cell >>> LANE_SLOT_BITS) & (MAX_LANES - 1));
+        final int slot = (int)cell & ((1 << LANE_SLOT_BITS) - 1);
+        return Math.max(1, lane.data[slot * FIELDS + F_LENGTH]);
     }
 
     /**
@@ -208,7 +376,11 @@ public final class SubmissionRing
             {
                 return true;
             }
-            else if (cellRound > round || (cellRound == round && (cell & FULL) != 0))
+            else if (cellRound == round && (cell & FULL) != 0)
+            {
+                tail.compareAndSet(position, position + lengthAt(cell));
+            }
+            else if (cellRound > round)
             {
                 tail.compareAndSet(position, position + 1);
             }
@@ -246,8 +418,12 @@ public final class SubmissionRing
         return idle + 1;
     }
 
-    /** @return a lane now held by the caller, or null when the ring closed while every lane was held. */
-    private Lane acquireLane()
+    /**
+     * @param wait whether to wait for a lane while all are held.
+     * @return a lane now held by the caller, or null when the ring closed while every lane was held (or, not
+     *     waiting, when none was free).
+     */
+    private Lane acquireLane(final boolean wait)
     {
         final int start = (int)((Thread.currentThread().getId() * 0x9E3779B97F4A7C15L) >>> 40);
         int idle = 0;
@@ -271,7 +447,7 @@ public final class SubmissionRing
                     return lane;
                 }
             }
-            if (tail.closed)
+            if (tail.closed || !wait)
             {
                 return null;
             }
@@ -280,11 +456,12 @@ public final class SubmissionRing
     }
 
     /**
-     * Consumer only: the operation at the next position, if published, is copied into {@code sink}.
+     * Consumer only: the operation at the next position, or every member of the chain that starts there, if
+     * published, is handed to {@code sink} in order.
      *
-     * @return true when an operation was taken.
+     * @return operations taken: 0 when none is published, else 1 or the chain's length.
      */
-    public boolean poll(final Sink sink)
+    public int poll(final Sink sink)
     {
         final long position = consumerPosition;
         final int index = (int)position & mask;
@@ -292,25 +469,50 @@ public final class SubmissionRing
         final long cell = (long)CELLS.getAcquire(cells, index);
         if ((cell & FULL) == 0 || (cell >>> ROUND_SHIFT) != round)
         {
-            return false;
+            return 0;
         }
         final Lane lane = (Lane)LANES.getAcquire(lanes, (int)(cell >>> LANE_SLOT_BITS) & (MAX_LANES - 1));
         final int slot = (int)cell & ((1 << LANE_SLOT_BITS) - 1);
         final long[] data = lane.data;
-        final int at = slot * FIELDS;
-        sink.accept(idBase + position, (int)data[at], data[at + 1], data[at + 2], data[at + 3]);
-        lane.free();
-        CELLS.setRelease(cells, index, (round + 1) << ROUND_SHIFT);
-        consumerPosition = position + 1;
-        return true;
+        final int count = (cell & CHAIN) == 0 ? 1 : (int)data[slot * FIELDS + F_LENGTH];
+        if (count > 1)
+        {
+            // nobody may see the tail inside the chain once its cells are re-armed
+            tail.compareAndSet(position, position + count);
+        }
+        for (int i = 0; i < count; i++)
+        {
+            sink.accept(idBase + position + i, data, ((slot + i) & lane.slotMask) * FIELDS);
+        }
+        lane.free(count);
+        for (int i = count - 1; i >= 0; i--)
+        {
+            final long p = position + i;
+            CELLS.setRelease(cells, (int)p & mask, ((p >>> capacityShift) + 1) << ROUND_SHIFT);
+        }
+        consumerPosition = position + count;
+        return count;
+    }
+
+    /**
+     * Consumer only: @return how many operations {@link #poll} would take now: 0 when the next position is
+     *     not published, else 1 or the length of the chain that starts there.
+     */
+    public int nextCount()
+    {
+        final long position = consumerPosition;
+        final long cell = (long)CELLS.getAcquire(cells, (int)position & mask);
+        if ((cell & FULL) == 0 || (cell >>> ROUND_SHIFT) != (position >>> capacityShift))
+        {
+            return 0;
+        }
+        return (cell & CHAIN) == 0 ? 1 : (int)lengthAt(cell);
     }
 
     /** Consumer only: @return true when the operation at the next position is published. */
     public boolean hasNext()
     {
-        final long position = consumerPosition;
-        final long cell = (long)CELLS.getAcquire(cells, (int)position & mask);
-        return (cell & FULL) != 0 && (cell >>> ROUND_SHIFT) == (position >>> capacityShift);
+        return nextCount() > 0;
     }
 
     /** @return the id the next published operation will get (approximate under contention). */
@@ -332,8 +534,11 @@ public final class SubmissionRing
     @FunctionalInterface
     public interface Sink
     {
-        /** Receives the operation and its id. */
-        void accept(long txId, int type, long account, long toAccount, long amount);
+        /**
+         * Receives an operation and its id: {@link #FIELDS} longs from {@code data[at]} (valid only during the
+         * call), read with {@link #type}, {@link #flags}, {@link #timeout} and the F_ offsets.
+         */
+        void accept(long txId, long[] data, int at);
     }
 
     /**
@@ -384,43 +589,79 @@ public final class SubmissionRing
             HELD.setRelease(this, 0);
         }
 
-        /** Holder: writes the operation into the next free slot, waiting for room. @return the slot, or -1 if closed. */
-        int stage(final int type, final long account, final long toAccount, final long amount,
-            final SubmissionRing ring)
+        /** Holder: whether {@code count} slots are free now. */
+        boolean hasRoom(final int count)
+        {
+            if (tail + count - 1 - headCache <= slotMask)
+            {
+                return true;
+            }
+            headCache = (long)HEAD.getAcquire(this);
+            return tail + count - 1 - headCache <= slotMask;
+        }
+
+        /** Holder: waits until {@code count} slots are free. @return false when the ring closed meanwhile. */
+        private boolean awaitRoom(final int count, final SubmissionRing ring)
         {
             int idle = 0;
-            while (tail - headCache > slotMask)
+            while (!hasRoom(count))
             {
-                headCache = (long)HEAD.getAcquire(this);
-                if (tail - headCache <= slotMask)
-                {
-                    break;
-                }
                 if (ring.tail.closed)
                 {
-                    return -1;
+                    return false;
                 }
                 idle = backOff(idle);
             }
+            return true;
+        }
+
+        /** Holder: writes the operation into the next free slot, waiting for room. @return the slot, or -1 if closed. */
+        int stage(final long head, final long account, final long toAccount, final long amount, final long keyHi,
+            final long keyLo, final SubmissionRing ring)
+        {
+            if (!awaitRoom(1, ring))
+            {
+                return -1;
+            }
             final int slot = (int)tail & slotMask;
             final int at = slot * FIELDS;
-            data[at] = type;
-            data[at + 1] = account;
-            data[at + 2] = toAccount;
-            data[at + 3] = amount;
+            data[at + F_HEAD] = head;
+            data[at + F_ACCOUNT] = account;
+            data[at + F_TO] = toAccount;
+            data[at + F_AMOUNT] = amount;
+            data[at + F_KEY_HI] = keyHi;
+            data[at + F_KEY_LO] = keyLo;
+            data[at + F_LENGTH] = 1;
             return slot;
         }
 
-        /** Holder: the staged slot was published. */
-        void committed()
+        /** Holder: writes {@code count} operations into consecutive slots. @return the first slot, or -1 if closed. */
+        int stageAll(final long[] ops, final int count, final SubmissionRing ring)
         {
-            tail++;
+            if (!awaitRoom(count, ring))
+            {
+                return -1;
+            }
+            final int first = (int)tail & slotMask;
+            for (int i = 0; i < count; i++)
+            {
+                final int at = ((first + i) & slotMask) * FIELDS;
+                System.arraycopy(ops, i * FIELDS, data, at, FIELDS);
+                data[at + F_LENGTH] = i == 0 ? count : 1;
+            }
+            return first;
         }
 
-        /** Consumer: the oldest published slot was copied out. */
-        void free()
+        /** Holder: the staged slots were published. */
+        void committed(final int count)
         {
-            HEAD.setRelease(this, (long)HEAD.getOpaque(this) + 1);
+            tail += count;
+        }
+
+        /** Consumer: the oldest {@code count} published slots were copied out. */
+        void free(final int count)
+        {
+            HEAD.setRelease(this, (long)HEAD.getOpaque(this) + count);
         }
     }
 

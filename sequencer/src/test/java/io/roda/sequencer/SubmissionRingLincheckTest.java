@@ -33,7 +33,7 @@ public class SubmissionRingLincheckTest
     public long poll()
     {
         final long[] taken = {-1};
-        return ring.poll((txId, type, account, toAccount, amount) -> taken[0] = txId * 1000 + amount) ? taken[0] : -1;
+        return (ring.poll(sink((txId, type, account, toAccount, amount) -> taken[0] = txId * 1000 + amount)) > 0) ? taken[0] : -1;
     }
 
     @Operation(runOnce = true)
@@ -86,5 +86,17 @@ public class SubmissionRingLincheckTest
             closed = true;
             return true;
         }
+    }
+
+    /** The five fields tests look at, from a staged operation. */
+    interface Fields
+    {
+        void accept(long txId, int type, long account, long toAccount, long amount);
+    }
+
+    static SubmissionRing.Sink sink(final Fields fields)
+    {
+        return (txId, data, at) -> fields.accept(txId, SubmissionRing.type(data[at + SubmissionRing.F_HEAD]),
+            data[at + SubmissionRing.F_ACCOUNT], data[at + SubmissionRing.F_TO], data[at + SubmissionRing.F_AMOUNT]);
     }
 }

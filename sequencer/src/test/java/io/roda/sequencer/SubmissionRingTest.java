@@ -45,7 +45,7 @@ class SubmissionRingTest
         final AtomicLong taken = new AtomicLong();
         while (taken.get() < (long)threads * each)
         {
-            if (!ring.poll((txId, type, account, toAccount, amount) ->
+            if (!(ring.poll(sink((txId, type, account, toAccount, amount) ->
             {
                 assertEquals(expectedId[0]++, txId, "ids in order, no gaps");
                 assertEquals(1 + account, type, "payload fields belong together");
@@ -53,7 +53,7 @@ class SubmissionRingTest
                 assertTrue(toAccount > lastPerThread[(int)account], "each submitter's order is kept");
                 lastPerThread[(int)account] = toAccount;
                 payloads.set((int)amount);
-            }))
+            })) > 0))
             {
                 Thread.onSpinWait();
                 continue;
@@ -80,12 +80,12 @@ class SubmissionRingTest
         final SubmissionRing ring = new SubmissionRing(64, 8, 1);
         freezeWinnerAt(ring, 0, 7);
         final long[] taken = new long[2];
-        assertTrue(ring.poll((txId, type, account, toAccount, amount) -> taken[0] = txId * 100 + account));
+        assertTrue((ring.poll(sink((txId, type, account, toAccount, amount) -> taken[0] = txId * 100 + account)) > 0));
         assertEquals(107, taken[0], "the paused winner's operation is consumed; the tail still reads 0");
 
         final long id = ring.submit(3, 8, 0, 80); // this submit spun forever before the fix
         assertEquals(2, id);
-        assertTrue(ring.poll((txId, type, account, toAccount, amount) -> taken[1] = txId * 100 + account));
+        assertTrue((ring.poll(sink((txId, type, account, toAccount, amount) -> taken[1] = txId * 100 + account)) > 0));
         assertEquals(208, taken[1]);
     }
 
@@ -106,7 +106,7 @@ class SubmissionRingTest
         long seen = 0;
         while (seen < ids.length + 1)
         {
-            if (ring.poll((txId, type, account, toAccount, amount) -> { }))
+            if ((ring.poll(sink((txId, type, account, toAccount, amount) -> { })) > 0))
             {
                 seen++;
             }
@@ -121,11 +121,11 @@ class SubmissionRingTest
     {
         final SubmissionRing ring = new SubmissionRing(64, 8, 1);
         final SubmissionRing.Lane paused = laneFor(ring);
-        paused.stage(2, 7, 0, 70, ring); // staged in the lane it holds, never published
+        paused.stage(SubmissionRing.pack(2, 0, 0), 7, 0, 70, 0, 0, ring); // staged in the lane it holds, never published
         final long id = ring.submit(2, 8, 0, 80);
         assertEquals(1, id);
         final long[] got = new long[1];
-        assertTrue(ring.poll((txId, type, account, toAccount, amount) -> got[0] = account));
+        assertTrue((ring.poll(sink((txId, type, account, toAccount, amount) -> got[0] = account)) > 0));
         assertEquals(8, got[0]);
     }
 
@@ -165,7 +165,7 @@ class SubmissionRingTest
         long taken = 0;
         while (taken < (long)threads * each)
         {
-            if (ring.poll((txId, type, account, toAccount, amount) -> { }))
+            if ((ring.poll(sink((txId, type, account, toAccount, amount) -> { })) > 0))
             {
                 taken++;
             }
@@ -190,11 +190,11 @@ class SubmissionRingTest
         assertFalse(ring.close(1_000_000), "a full ring whose consumer does nothing cannot be sealed; close is bounded");
         t.join();
         assertEquals(SubmissionRing.CLOSED, blocked[0]);
-        assertTrue(ring.poll((txId, type, account, toAccount, amount) -> { }));
+        assertTrue((ring.poll(sink((txId, type, account, toAccount, amount) -> { })) > 0));
         assertTrue(ring.close(0), "room made: sealed");
         assertEquals(SubmissionRing.CLOSED, ring.submit(1, 4, 0, 0));
         assertEquals(2, ring.lastAssignedId());
-        assertTrue(ring.poll((txId, type, account, toAccount, amount) -> { }));
+        assertTrue((ring.poll(sink((txId, type, account, toAccount, amount) -> { })) > 0));
         assertFalse(ring.hasNext(), "the seal is never delivered");
     }
 
@@ -224,7 +224,7 @@ class SubmissionRingTest
         final long start = System.nanoTime();
         t.start();
         Thread.sleep(500);
-        assertTrue(ring.poll((txId, type, account, toAccount, amount) -> { }));
+        assertTrue((ring.poll(sink((txId, type, account, toAccount, amount) -> { })) > 0));
         t.join();
         final long wall = System.nanoTime() - start;
         assertEquals(3, id[0]);
@@ -243,7 +243,7 @@ class SubmissionRingTest
         assertEquals(1, ring.submit(1, 1, 0, 1));
         assertEquals(2, ring.submit(1, 1, 0, 2));
         assertFalse(ring.close(1_000_000), "full ring, nobody consuming: close times out");
-        assertTrue(ring.poll((txId, type, account, toAccount, amount) -> { }), "the slow consumer goes on");
+        assertTrue((ring.poll(sink((txId, type, account, toAccount, amount) -> { })) > 0), "the slow consumer goes on");
         assertEquals(SubmissionRing.CLOSED, ring.submit(1, 1, 0, 3));
         assertEquals(2, ring.lastAssignedId());
     }
@@ -263,17 +263,17 @@ class SubmissionRingTest
     private static void freezeWinnerAt(final SubmissionRing ring, final int position, final long account) throws Exception
     {
         final SubmissionRing.Lane frozen = laneFor(ring);
-        final int slot = frozen.stage(2, account, 0, 70, ring);
-        frozen.committed();
+        final int slot = frozen.stage(SubmissionRing.pack(2, 0, 0), account, 0, 70, 0, 0, ring);
+        frozen.committed(1);
         final long cell = SubmissionRing.FULL | ((long)frozen.id << SubmissionRing.LANE_SLOT_BITS) | slot;
         CELLS.setRelease(cellsOf(ring), position, cell);
     }
 
     private static SubmissionRing.Lane laneFor(final SubmissionRing ring) throws Exception
     {
-        final java.lang.reflect.Method m = SubmissionRing.class.getDeclaredMethod("acquireLane");
+        final java.lang.reflect.Method m = SubmissionRing.class.getDeclaredMethod("acquireLane", boolean.class);
         m.setAccessible(true);
-        return (SubmissionRing.Lane)m.invoke(ring);
+        return (SubmissionRing.Lane)m.invoke(ring, true);
     }
 
     private static long[] cellsOf(final SubmissionRing ring) throws Exception
@@ -281,5 +281,17 @@ class SubmissionRingTest
         final java.lang.reflect.Field f = SubmissionRing.class.getDeclaredField("cells");
         f.setAccessible(true);
         return (long[])f.get(ring);
+    }
+
+    /** The five fields tests look at, from a staged operation. */
+    interface Fields
+    {
+        void accept(long txId, int type, long account, long toAccount, long amount);
+    }
+
+    static SubmissionRing.Sink sink(final Fields fields)
+    {
+        return (txId, data, at) -> fields.accept(txId, SubmissionRing.type(data[at + SubmissionRing.F_HEAD]),
+            data[at + SubmissionRing.F_ACCOUNT], data[at + SubmissionRing.F_TO], data[at + SubmissionRing.F_AMOUNT]);
     }
 }

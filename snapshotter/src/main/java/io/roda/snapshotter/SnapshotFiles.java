@@ -14,28 +14,14 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 import io.roda.common.FileWindow;
+import io.roda.core.Holds;
+import io.roda.core.LedgerState;
 
-/** Writes, lists, validates and loads snapshot files. */
+/** Writes, lists, validates and loads snapshot files (layout: {@link SnapshotFormat}). */
 public final class SnapshotFiles
 {
-    /** Receives each account of a loaded snapshot. */
-    @FunctionalInterface
-    public interface EntryConsumer
-    {
-        /** @param account id (0 for the system account). @param balance balance. @param lastTxId last change. */
-        void accept(long account, long balance, long lastTxId);
-    }
-
-    /** Supplies the entries of a snapshot being written. */
-    @FunctionalInterface
-    public interface EntrySource
-    {
-        /** Calls {@code sink} once per account, the system account excluded. */
-        void forEach(EntryConsumer sink);
-    }
-
     /** The header facts of a valid snapshot. */
-    public record Info(Path file, long txId, long accounts, long systemBalance)
+    public record Info(Path file, long txId, long accounts, long holds, long keys, long timestamp)
     {
     }
 
@@ -83,80 +69,113 @@ public final class SnapshotFiles
         return SnapshotFormat.parseFileName(file.getFileName().toString());
     }
 
-    /**
-     * Writes the snapshot of the state after {@code txId} durably: temporary file, force, rename,
-     * directory force.
-     *
-     * @return the snapshot file.
-     */
-    public static Path write(final Path dir, final long txId, final long accounts, final long systemBalance,
-        final long systemLastTxId, final EntrySource entries) throws IOException
+    /** Streams longs into a file through a buffer, checksumming them. */
+    private static final class Out
     {
-        final Path target = dir.resolve(SnapshotFormat.fileName(txId));
-        final Path temp = dir.resolve(SnapshotFormat.fileName(txId) + ".tmp");
-        final CRC32C crc = new CRC32C();
+        final FileChannel channel;
         final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING))
+        final CRC32C crc = new CRC32C();
+        IOException failure;
+
+        Out(final FileChannel channel)
         {
-            buffer.putLong(SnapshotFormat.MAGIC).putInt(SnapshotFormat.VERSION).putInt(SnapshotFormat.ENTRY_LENGTH)
-                .putLong(txId).putLong(accounts).putLong(systemBalance).putLong(systemLastTxId).putLong(0);
-            final CRC32C headerCrc = new CRC32C();
-            headerCrc.update(buffer.duplicate().flip());
-            buffer.putInt((int)headerCrc.getValue()).putInt(0);
-            final long[] written = new long[1];
-            final IOException[] failure = new IOException[1];
-            entries.forEach((account, balance, lastTxId) ->
+            this.channel = channel;
+        }
+
+        void put(final long... values)
+        {
+            if (failure != null)
             {
-                if (failure[0] != null)
-                {
-                    return;
-                }
-                try
-                {
-                    if (buffer.remaining() < SnapshotFormat.ENTRY_LENGTH)
-                    {
-                        drain(channel, buffer, crc);
-                    }
-                    buffer.putLong(account).putLong(balance).putLong(lastTxId);
-                    written[0]++;
-                }
-                catch (final IOException e)
-                {
-                    failure[0] = e;
-                }
-            });
-            if (failure[0] != null)
-            {
-                throw failure[0];
+                return;
             }
-            if (written[0] != accounts)
+            try
             {
-                throw new IllegalStateException("snapshot of tx " + txId + " expected " + accounts
-                    + " accounts, got " + written[0]);
+                if (buffer.remaining() < 8 * values.length)
+                {
+                    drain();
+                }
+                for (final long v : values)
+                {
+                    buffer.putLong(v);
+                }
             }
-            drain(channel, buffer, crc);
-            buffer.putInt((int)crc.getValue()).putInt(0).putLong(SnapshotFormat.END_MAGIC).flip();
+            catch (final IOException e)
+            {
+                failure = e;
+            }
+        }
+
+        void drain() throws IOException
+        {
+            buffer.flip();
+            crc.update(buffer.duplicate());
             while (buffer.hasRemaining())
             {
                 channel.write(buffer);
+            }
+            buffer.clear();
+        }
+    }
+
+    /**
+     * Writes the snapshot of {@code state}, the state after {@code txId}, durably: temporary file, force,
+     * rename, directory force. Owner thread of the state.
+     *
+     * @return the snapshot file.
+     */
+    public static Path write(final Path dir, final long txId, final LedgerState state) throws IOException
+    {
+        final Path target = dir.resolve(SnapshotFormat.fileName(txId));
+        final Path temp = dir.resolve(SnapshotFormat.fileName(txId) + ".tmp");
+        final long accounts = state.accountCount() + 1;
+        final long holds = state.holds().size();
+        final long keys = state.keys().size();
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING))
+        {
+            final Out out = new Out(channel);
+            final ByteBuffer b = out.buffer;
+            b.putLong(SnapshotFormat.MAGIC).putInt(SnapshotFormat.VERSION).putInt(0).putLong(txId).putLong(accounts)
+                .putLong(holds).putLong(keys).putLong(state.lastTimestamp());
+            final CRC32C headerCrc = new CRC32C();
+            headerCrc.update(b.duplicate().flip());
+            b.putInt((int)headerCrc.getValue()).putInt(0);
+            final long[] written = new long[3];
+            state.forEachAccount((account, balance, dp, cp, od, lastTx) ->
+            {
+                out.put(account, balance, dp, cp, od, lastTx);
+                written[0]++;
+            });
+            state.holds().forEach((id, from, to, amount, expiresAt, status) ->
+            {
+                out.put(id, from, to, amount, expiresAt, status);
+                written[1]++;
+            });
+            state.keys().forEach((hi, lo, id, type, timeout, f1, f2, f3) ->
+            {
+                out.put(hi, lo, id, ((long)type << 32) | (timeout & 0xFFFF_FFFFL), f1, f2, f3);
+                written[2]++;
+            });
+            if (out.failure != null)
+            {
+                throw out.failure;
+            }
+            if (written[0] != accounts || written[1] != holds || written[2] != keys)
+            {
+                throw new IllegalStateException("snapshot of tx " + txId + " expected " + accounts + " accounts, "
+                    + holds + " holds, " + keys + " keys; got " + written[0] + ", " + written[1] + ", " + written[2]);
+            }
+            out.drain();
+            b.putInt((int)out.crc.getValue()).putInt(0).putLong(SnapshotFormat.END_MAGIC).flip();
+            while (b.hasRemaining())
+            {
+                channel.write(b);
             }
             channel.force(true);
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         forceDirectory(dir);
         return target;
-    }
-
-    private static void drain(final FileChannel channel, final ByteBuffer buffer, final CRC32C crc) throws IOException
-    {
-        buffer.flip();
-        crc.update(buffer.duplicate());
-        while (buffer.hasRemaining())
-        {
-            channel.write(buffer);
-        }
-        buffer.clear();
     }
 
     /** Forces a directory's entries to disk. */
@@ -169,31 +188,32 @@ public final class SnapshotFiles
     }
 
     /**
-     * Verifies {@code file} completely (checksums, sizes, zero sum) and then hands every entry to
-     * {@code consumer}, the system account first. Nothing is handed over from a damaged file. Read with
+     * Verifies {@code file} completely (checksums, sizes) and then restores it into {@code into}, a fresh
+     * state, checking the ledger's invariants. Nothing is restored from a file whose checksums fail. Read with
      * positional reads, never mapped: a read fault is an IOException naming the file and offset.
      *
+     * @param into a new state, or null to verify only.
      * @throws SnapshotCorruptionException naming the file and offset of the damage.
      */
-    public static Info load(final Path file, final EntryConsumer consumer) throws IOException
+    public static Info load(final Path file, final LedgerState into) throws IOException
     {
         try (FileWindow data = FileWindow.open(file))
         {
-            return load(file, data, consumer);
+            return load(file, data, into);
         }
     }
 
     /**
-     * Verifies {@code file} completely, loading nothing.
+     * Verifies {@code file}'s checksums and sizes, restoring nothing.
      *
      * @throws SnapshotCorruptionException naming the file and offset of the damage.
      */
     public static Info verify(final Path file) throws IOException
     {
-        return load(file, (account, balance, lastTxId) -> { });
+        return load(file, null);
     }
 
-    private static Info load(final Path file, final FileWindow data, final EntryConsumer consumer) throws IOException
+    private static Info load(final Path file, final FileWindow data, final LedgerState into) throws IOException
     {
         final long size = data.size();
         if (size < SnapshotFormat.HEADER_LENGTH + SnapshotFormat.TRAILER_LENGTH)
@@ -212,19 +232,25 @@ public final class SnapshotFiles
         {
             throw new SnapshotCorruptionException(file, 56, "header checksum mismatch");
         }
-        if (header.getInt(8) != SnapshotFormat.VERSION || header.getInt(12) != SnapshotFormat.ENTRY_LENGTH)
+        if (header.getInt(8) != SnapshotFormat.VERSION)
         {
-            throw new SnapshotCorruptionException(file, 8, "unsupported version " + header.getInt(8));
+            throw new SnapshotCorruptionException(file, 8, header.getInt(8) == 1
+                ? "snapshot format version 1, written by a Roda Ledger from before payment semantics; this version "
+                    + "reads version " + SnapshotFormat.VERSION + " only and cannot open it"
+                : "unsupported version " + header.getInt(8));
         }
         final long txId = header.getLong(16);
         final long accounts = header.getLong(24);
-        final long systemBalance = header.getLong(32);
-        final long systemLastTxId = header.getLong(40);
-        if (accounts < 0 || accounts > (Long.MAX_VALUE - SnapshotFormat.HEADER_LENGTH) / SnapshotFormat.ENTRY_LENGTH
-            || SnapshotFormat.HEADER_LENGTH + accounts * SnapshotFormat.ENTRY_LENGTH + SnapshotFormat.TRAILER_LENGTH != size)
+        final long holds = header.getLong(32);
+        final long keys = header.getLong(40);
+        final long timestamp = header.getLong(48);
+        final long limit = (Long.MAX_VALUE / 4) / SnapshotFormat.KEY_LENGTH;
+        if (accounts < 1 || accounts > limit || holds < 0 || holds > limit || keys < 0 || keys > limit
+            || SnapshotFormat.HEADER_LENGTH + accounts * SnapshotFormat.ACCOUNT_LENGTH + holds * SnapshotFormat.HOLD_LENGTH
+                + keys * SnapshotFormat.KEY_LENGTH + SnapshotFormat.TRAILER_LENGTH != size)
         {
-            throw new SnapshotCorruptionException(file, 24, "header claims " + accounts + " accounts but the file is "
-                + size + " bytes");
+            throw new SnapshotCorruptionException(file, 24, "header claims " + accounts + " accounts, " + holds
+                + " holds and " + keys + " keys but the file is " + size + " bytes");
         }
         if (txId != txIdOf(file))
         {
@@ -233,7 +259,7 @@ public final class SnapshotFiles
         }
         final long trailer = size - SnapshotFormat.TRAILER_LENGTH;
         crc.reset();
-        final int chunk = SnapshotFormat.ENTRY_LENGTH << 15;
+        final int chunk = 1 << 20;
         for (long at = 0; at < trailer; at += chunk)
         {
             final int count = (int)Math.min(chunk, trailer - at);
@@ -247,29 +273,73 @@ public final class SnapshotFiles
         {
             throw new SnapshotCorruptionException(file, trailer, "body checksum mismatch");
         }
-        long sum = systemBalance;
-        for (long at = SnapshotFormat.HEADER_LENGTH; at < trailer; at += SnapshotFormat.ENTRY_LENGTH)
+        final Info info = new Info(file, txId, accounts, holds, keys, timestamp);
+        if (into == null)
         {
-            final ByteBuffer b = data.window(at, SnapshotFormat.ENTRY_LENGTH);
-            final int i = data.indexOf(at);
-            if (b.getLong(i) <= 0)
+            return info;
+        }
+        long at = SnapshotFormat.HEADER_LENGTH;
+        try
+        {
+            for (long i = 0; i < accounts; i++, at += SnapshotFormat.ACCOUNT_LENGTH)
             {
-                throw new SnapshotCorruptionException(file, at, "invalid account id " + b.getLong(i));
+                final ByteBuffer b = data.window(at, SnapshotFormat.ACCOUNT_LENGTH);
+                final int x = data.indexOf(at);
+                into.restore(b.getLong(x), b.getLong(x + 8), b.getLong(x + 16), b.getLong(x + 24), b.getLong(x + 32),
+                    b.getLong(x + 40));
             }
-            sum += b.getLong(i + 8);
+            final long[] fields = new long[LedgerState.FIELDS];
+            boolean finishedSeen = false;
+            for (long i = 0; i < holds; i++, at += SnapshotFormat.HOLD_LENGTH)
+            {
+                final ByteBuffer b = data.window(at, SnapshotFormat.HOLD_LENGTH);
+                final int x = data.indexOf(at);
+                final long status = b.getLong(x + 40);
+                final long id = b.getLong(x);
+                if (status < Holds.ACTIVE || status > Holds.EXPIRED || (status == Holds.ACTIVE && finishedSeen)
+                    || id <= 0 || id > txId || into.holds().find(id) >= 0
+                    || !into.readBalance(b.getLong(x + 8), fields) || !into.readBalance(b.getLong(x + 16), fields))
+                {
+                    throw new IllegalArgumentException("invalid hold " + id + " with status " + status);
+                }
+                if (status == Holds.ACTIVE)
+                {
+                    into.holds().add(id, b.getLong(x + 8), b.getLong(x + 16), b.getLong(x + 24), b.getLong(x + 32));
+                }
+                else
+                {
+                    finishedSeen = true;
+                    into.holds().restoreFinished(id, b.getLong(x + 8), b.getLong(x + 16), b.getLong(x + 24),
+                        b.getLong(x + 32), (byte)status);
+                }
+            }
+            for (long i = 0; i < keys; i++, at += SnapshotFormat.KEY_LENGTH)
+            {
+                final ByteBuffer b = data.window(at, SnapshotFormat.KEY_LENGTH);
+                final int x = data.indexOf(at);
+                final long hi = b.getLong(x);
+                final long lo = b.getLong(x + 8);
+                final long typeTimeout = b.getLong(x + 24);
+                if ((hi == 0 && lo == 0) || into.keys().find(hi, lo) >= 0 || b.getLong(x + 16) > txId)
+                {
+                    throw new IllegalArgumentException("invalid or repeated key " + hi + ":" + lo);
+                }
+                into.keys().consume(hi, lo, b.getLong(x + 16), (int)(typeTimeout >>> 32), (int)typeTimeout,
+                    b.getLong(x + 32), b.getLong(x + 40), b.getLong(x + 48));
+            }
+            into.keys().trim();
+            into.holds().trim();
+            into.restoreTimestamp(timestamp);
         }
-        if (sum != 0)
+        catch (final IllegalArgumentException | IllegalStateException e)
         {
-            throw new SnapshotCorruptionException(file, SnapshotFormat.HEADER_LENGTH,
-                "balances sum to " + sum + ", not zero");
+            throw new SnapshotCorruptionException(file, at, e.getMessage());
         }
-        consumer.accept(0, systemBalance, systemLastTxId);
-        for (long at = SnapshotFormat.HEADER_LENGTH; at < trailer; at += SnapshotFormat.ENTRY_LENGTH)
+        final String problem = into.checkInvariants();
+        if (problem != null)
         {
-            final ByteBuffer b = data.window(at, SnapshotFormat.ENTRY_LENGTH);
-            final int i = data.indexOf(at);
-            consumer.accept(b.getLong(i), b.getLong(i + 8), b.getLong(i + 16));
+            throw new SnapshotCorruptionException(file, SnapshotFormat.HEADER_LENGTH, problem);
         }
-        return new Info(file, txId, accounts, systemBalance);
+        return info;
     }
 }

@@ -5,14 +5,19 @@ package io.roda.snapshotter;
  *
  * <pre>
  * DIR/snapshots/{tx id, 20 digits}.snap, written as .tmp, forced, renamed, directory forced.
- *   0 magic "RODASNAP" (8) | 8 version (4) | 12 entry length = 24 (4)
+ *   0 magic "RODASNAP" (8) | 8 version = 2 (4) | 12 zero (4)
  *  16 tx id: the state after this transaction (8)
- *  24 account count n, system account excluded (8)
- *  32 system account balance (8) | 40 system account last tx id (8)
- *  48 zero (8) | 56 CRC32C of bytes 0..56 (4) | 60 zero (4)
- *  64 n entries: account (8) | balance (8) | last tx id (8)
- *  64 + 24 n: CRC32C of every byte before it (4) | zero (4) | end magic "SNAPEND!" (8)
+ *  24 account count n, the system account included (8)
+ *  32 hold count h (8) | 40 key count k (8)
+ *  48 ledger time: the timestamp of transaction tx id (8)
+ *  56 CRC32C of bytes 0..56 (4) | 60 zero (4)
+ *  64 n accounts of 48 bytes: account | balance | debits pending | credits pending | overdraft | last tx id
+ *     h holds of 48 bytes: hold tx id | from | to | amount | expires at (0: never) | status (1 active,
+ *       2 posted, 3 voided, 4 expired); the active ones first, then the finished ones, oldest finished first
+ *     k keys of 56 bytes, oldest first: key high | key low | tx id | type << 32 | timeout | three fields
+ *  end: CRC32C of every byte before it (4) | zero (4) | end magic "SNAPEND!" (8)
  * </pre>
+ * Version 1 (before payment semantics) is refused with a clear message.
  */
 public final class SnapshotFormat
 {
@@ -21,11 +26,15 @@ public final class SnapshotFormat
     /** "SNAPEND!". */
     public static final long END_MAGIC = 0x21444E4550414E53L;
     /** Format version. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** Header bytes. */
     public static final int HEADER_LENGTH = 64;
-    /** Bytes per entry. */
-    public static final int ENTRY_LENGTH = 24;
+    /** Bytes per account. */
+    public static final int ACCOUNT_LENGTH = 48;
+    /** Bytes per hold. */
+    public static final int HOLD_LENGTH = 48;
+    /** Bytes per key. */
+    public static final int KEY_LENGTH = 56;
     /** Trailer bytes. */
     public static final int TRAILER_LENGTH = 16;
     /** File suffix. */

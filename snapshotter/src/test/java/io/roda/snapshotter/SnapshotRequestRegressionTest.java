@@ -39,7 +39,7 @@ class SnapshotRequestRegressionTest
                 agent[0].requestSnapshot(4); // arrives while the snapshot at 2 is being taken
             }
         };
-        agent[0] = new SnapshotterAgent(journal.reader(), commit, snapshot, new ProgressIndex(0), 16, dir, 0, 1024,
+        agent[0] = new SnapshotterAgent(journal.reader(), commit, snapshot, new ProgressIndex(0), new io.roda.core.LedgerState(16), dir, 0, 1024,
             requestDuringWrite, 0, 0);
 
         for (long tx = 1; tx <= 4; tx++)
@@ -66,6 +66,7 @@ class SnapshotRequestRegressionTest
         buffer.put(at + TxJournalDescriptor.TYPE_OFFSET, (byte)OpType.OPEN_CODE);
         buffer.put(at + TxJournalDescriptor.RESULT_OFFSET, (byte)Result.OK.code());
         buffer.putLong(at + TxJournalDescriptor.ACCOUNT_OFFSET, txId);
+        buffer.putLong(at + TxJournalDescriptor.TIMESTAMP_OFFSET, 1_000 + txId);
         journal.publish();
     }
 }

@@ -234,6 +234,30 @@ public final class JournalStore implements AutoCloseable
     }
 
     /**
+     * Writer only: whether the next {@code count} records can be claimed now (so that a group of records
+     * that must be written together is never left half-claimed).
+     */
+    public boolean hasRoom(final int count)
+    {
+        final long last = nextIndex + count - 1;
+        if (last < capacity)
+        {
+            return true;
+        }
+        if (mode == Mode.APPEND || count > capacity)
+        {
+            return false;
+        }
+        final long reused = last - capacity;
+        if (gate != null && reused >= gateCache)
+        {
+            gateCache = gate.getAsLong();
+            return reused < gateCache;
+        }
+        return true;
+    }
+
+    /**
      * Claims the next record for writing.
      *
      * @return its index.

@@ -14,26 +14,33 @@ import java.util.zip.CRC32C;
  *
  * Frame (one group commit):
  *   0 magic "FRAM" (4) | 4 record count n (4) | 8 first tx id (8)
- *  16 CRC32C over bytes 0..16, 20..32 and the n records (4) | 20 body length = 32 n (4) | 24 zero (8)
- *  32 n records of 32 bytes: op type (1) | result (1) | zero (6) | account (8) | to account (8) | amount (8)
+ *  16 CRC32C over bytes 0..16, 20..32 and the n records (4) | 20 body length (4) | 24 zero (8)
+ *  32 n records, each 40 bytes, or 56 when KEYED:
+ *     0 op type (1) | 1 result (1) | 2 flags (1: LINKED 1, KEYED 2) | 3 zero (1) | 4 hold timeout, seconds (4)
+ *     8 account / from / hold id (8) | 16 to account (8) | 24 amount (8) | 32 timestamp, ns since the epoch (8)
+ *    40 key high (8) | 48 key low (8)      (KEYED only)
  * </pre>
  * Transaction ids inside a frame are consecutive from its first tx id; frames follow each other without
- * gaps in ids. A frame whose magic is 0 marks the end of the segment's data.
+ * gaps in ids. A frame never ends inside a linked chain (its last record is never LINKED), so a torn tail
+ * never cuts a chain. A frame whose magic is 0 marks the end of the segment's data. Version 1 (before payment
+ * semantics: 32-byte records without flags, timeout, timestamp or key) is refused with a clear message.
  */
 public final class WalFormat
 {
     /** Segment header magic, "RODAWAL1". */
     public static final long SEGMENT_MAGIC = 0x314C415741444F52L;
     /** Format version. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** Bytes of the segment header. */
     public static final int SEGMENT_HEADER_LENGTH = 64;
     /** Frame magic, "FRAM". */
     public static final int FRAME_MAGIC = 0x4D415246;
     /** Bytes of a frame header. */
     public static final int FRAME_HEADER_LENGTH = 32;
-    /** Bytes of one record. */
-    public static final int RECORD_LENGTH = 32;
+    /** Bytes of one record without a key. */
+    public static final int RECORD_LENGTH = 40;
+    /** Bytes of one record with a key. */
+    public static final int KEYED_RECORD_LENGTH = 56;
     /** File name suffix of segments. */
     public static final String SEGMENT_SUFFIX = ".wal";
 
@@ -46,12 +53,32 @@ public final class WalFormat
     public static final int REC_TYPE = 0;
     /** Offset of the result code. */
     public static final int REC_RESULT = 1;
+    /** Offset of the flags. */
+    public static final int REC_FLAGS = 2;
+    /** Offset of the timeout. */
+    public static final int REC_TIMEOUT = 4;
     /** Offset of the account. */
     public static final int REC_ACCOUNT = 8;
     /** Offset of the to account. */
     public static final int REC_TO_ACCOUNT = 16;
     /** Offset of the amount. */
     public static final int REC_AMOUNT = 24;
+    /** Offset of the timestamp. */
+    public static final int REC_TIMESTAMP = 32;
+    /** Offset of the key's high half (KEYED records). */
+    public static final int REC_KEY_HI = 40;
+    /** Offset of the key's low half (KEYED records). */
+    public static final int REC_KEY_LO = 48;
+    /** Flag: linked to the next record. */
+    public static final int FLAG_LINKED = 1;
+    /** Flag: carries a key. */
+    public static final int FLAG_KEYED = 2;
+
+    /** @return the length of a record with these flags. */
+    public static int recordLength(final int flags)
+    {
+        return (flags & FLAG_KEYED) != 0 ? KEYED_RECORD_LENGTH : RECORD_LENGTH;
+    }
 
     private WalFormat()
     {

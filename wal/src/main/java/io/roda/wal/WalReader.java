@@ -32,12 +32,11 @@ public final class WalReader
     public interface RecordHandler
     {
         /**
-         * @param txId        the transaction id.
+         * @param record      the record (a reused view: valid during the call only).
          * @param segment     the segment file.
          * @param frameOffset offset of the frame holding the record.
          */
-        void onRecord(long txId, int type, int result, long account, long toAccount, long amount,
-            Path segment, long frameOffset);
+        void onRecord(WalRecord record, Path segment, long frameOffset);
     }
 
     /** What one segment held. */
@@ -100,6 +99,7 @@ public final class WalReader
         final RecordHandler handler) throws IOException
     {
         final List<Path> all = listSegments(walDir);
+        final WalRecord view = new WalRecord();
         int start = 0;
         for (int i = 0; i < all.size(); i++)
         {
@@ -183,7 +183,8 @@ public final class WalReader
                     final long frameFirst = buffer.getLong(at + WalFormat.FRAME_FIRST_TX_OFFSET);
                     final int storedCrc = buffer.getInt(at + WalFormat.FRAME_CRC_OFFSET);
                     final boolean plausible = magic == WalFormat.FRAME_MAGIC && count > 0
-                        && (long)count * WalFormat.RECORD_LENGTH == bodyLength
+                        && (long)count * WalFormat.RECORD_LENGTH <= bodyLength
+                        && (long)count * WalFormat.KEYED_RECORD_LENGTH >= bodyLength
                         && offset + WalFormat.FRAME_HEADER_LENGTH + bodyLength <= limit;
                     String problem = null;
                     if (!plausible)
@@ -220,16 +221,46 @@ public final class WalReader
                         throw new WalCorruptionException(file, offset, "frame starts at transaction " + frameFirst
                             + ", expected " + expected);
                     }
+                    int rec = at + WalFormat.FRAME_HEADER_LENGTH;
+                    final int bodyEnd = rec + bodyLength;
                     for (int r = 0; r < count; r++)
                     {
+                        final int flags = buffer.get(rec + WalFormat.REC_FLAGS);
+                        final int length = WalFormat.recordLength(flags);
+                        if (rec + length > bodyEnd || (flags & ~(WalFormat.FLAG_LINKED | WalFormat.FLAG_KEYED)) != 0)
+                        {
+                            throw new WalCorruptionException(file, offset, "record " + r + " of the frame (transaction "
+                                + (frameFirst + r) + ") has flags 0x" + Integer.toHexString(flags & 0xFF)
+                                + " that do not fit the frame's body of " + bodyLength + " bytes");
+                        }
+                        if (r == count - 1 && (flags & WalFormat.FLAG_LINKED) != 0)
+                        {
+                            throw new WalCorruptionException(file, offset, "the frame ends inside a linked chain "
+                                + "(its last record, transaction " + (frameFirst + r) + ", is linked)");
+                        }
                         final long txId = frameFirst + r;
                         if (txId >= fromTxId)
                         {
-                            final int rec = at + WalFormat.FRAME_HEADER_LENGTH + r * WalFormat.RECORD_LENGTH;
-                            handler.onRecord(txId, buffer.get(rec + WalFormat.REC_TYPE), buffer.get(rec + WalFormat.REC_RESULT),
-                                buffer.getLong(rec + WalFormat.REC_ACCOUNT), buffer.getLong(rec + WalFormat.REC_TO_ACCOUNT),
-                                buffer.getLong(rec + WalFormat.REC_AMOUNT), file, offset);
+                            view.txId = txId;
+                            view.type = buffer.get(rec + WalFormat.REC_TYPE);
+                            view.result = buffer.get(rec + WalFormat.REC_RESULT);
+                            view.flags = flags;
+                            view.timeout = buffer.getInt(rec + WalFormat.REC_TIMEOUT);
+                            view.account = buffer.getLong(rec + WalFormat.REC_ACCOUNT);
+                            view.toAccount = buffer.getLong(rec + WalFormat.REC_TO_ACCOUNT);
+                            view.amount = buffer.getLong(rec + WalFormat.REC_AMOUNT);
+                            view.timestamp = buffer.getLong(rec + WalFormat.REC_TIMESTAMP);
+                            final boolean keyed = (flags & WalFormat.FLAG_KEYED) != 0;
+                            view.keyHi = keyed ? buffer.getLong(rec + WalFormat.REC_KEY_HI) : 0;
+                            view.keyLo = keyed ? buffer.getLong(rec + WalFormat.REC_KEY_LO) : 0;
+                            handler.onRecord(view, file, offset);
                         }
+                        rec += length;
+                    }
+                    if (rec != bodyEnd)
+                    {
+                        throw new WalCorruptionException(file, offset, "the frame's " + count + " records end at byte "
+                            + (rec - at - WalFormat.FRAME_HEADER_LENGTH) + " of its body of " + bodyLength + " bytes");
                     }
                     expected = frameFirst + count;
                     frames++;
@@ -269,7 +300,10 @@ public final class WalReader
         }
         if (header.getInt(8) != WalFormat.VERSION)
         {
-            return "unsupported WAL version " + header.getInt(8);
+            return header.getInt(8) == 1
+                ? "WAL format version 1, written by a Roda Ledger from before payment semantics; this version reads "
+                    + "version " + WalFormat.VERSION + " only and cannot open it"
+                : "unsupported WAL version " + header.getInt(8);
         }
         if (header.getLong(16) != first)
         {

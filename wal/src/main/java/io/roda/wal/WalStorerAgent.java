@@ -24,6 +24,7 @@ public final class WalStorerAgent implements Agent
     private final ProgressIndex consumed;
     private final io.roda.common.Waker snapshotter;
     private final long minForceIntervalNanos;
+    private final int maxBatch;
     private long lastForceNanos;
 
     /**
@@ -33,10 +34,14 @@ public final class WalStorerAgent implements Agent
      * @param consumed    journal records consumed; gates the transactor's reuse of journal slots.
      * @param snapshotter woken after each commit.
      * @param minForceIntervalNanos least time between two forces (commit pacing; 0 = force as soon as possible).
+     * @param maxBatch    records per frame before it stops at the next chain boundary; the writer's
+     *                    {@link WalWriter#maxRecords()} must exceed it by the longest chain.
      */
     public WalStorerAgent(final StoreReader journal, final WalWriter writer, final ProgressIndex commitIndex,
-        final ProgressIndex consumed, final io.roda.common.Waker snapshotter, final long minForceIntervalNanos)
+        final ProgressIndex consumed, final io.roda.common.Waker snapshotter, final long minForceIntervalNanos,
+        final int maxBatch)
     {
+        this.maxBatch = maxBatch;
         this.minForceIntervalNanos = minForceIntervalNanos;
         this.snapshotter = snapshotter;
         this.journal = journal;
@@ -64,22 +69,34 @@ public final class WalStorerAgent implements Agent
                 java.util.concurrent.locks.LockSupport.parkNanos(wait);
             }
         }
-        final int count = (int)Math.min(journal.available() - from, writer.maxRecords());
+        final long limit = Math.min(journal.available() - from, maxBatch);
         long txId = 0;
-        for (int i = 0; i < count; i++)
+        long taken = 0;
+        boolean linked = false;
+        // a frame never ends inside a chain: past the batch limit, keep taking until the chain's last record
+        // (the transactor publishes a chain whole, so it is all available)
+        while (taken < limit || (linked && journal.position() < journal.available()))
         {
             final RecordView record = journal.next();
             txId = record.getLong(TxJournalDescriptor.TX_ID_OFFSET);
-            if (i == 0)
+            if (taken == 0)
             {
                 writer.beginFrame(txId);
             }
+            final int flags = record.getByte(TxJournalDescriptor.FLAGS_OFFSET);
             writer.addRecord(record.getByte(TxJournalDescriptor.TYPE_OFFSET),
-                record.getByte(TxJournalDescriptor.RESULT_OFFSET),
+                record.getByte(TxJournalDescriptor.RESULT_OFFSET), flags,
+                record.getInt(TxJournalDescriptor.TIMEOUT_OFFSET),
                 record.getLong(TxJournalDescriptor.ACCOUNT_OFFSET),
                 record.getLong(TxJournalDescriptor.TO_ACCOUNT_OFFSET),
-                record.getLong(TxJournalDescriptor.AMOUNT_OFFSET));
+                record.getLong(TxJournalDescriptor.AMOUNT_OFFSET),
+                record.getLong(TxJournalDescriptor.TIMESTAMP_OFFSET),
+                record.getLong(TxJournalDescriptor.KEY_HI_OFFSET),
+                record.getLong(TxJournalDescriptor.KEY_LO_OFFSET));
+            linked = (flags & TxJournalDescriptor.LINKED) != 0;
+            taken++;
         }
+        final int count = (int)taken;
         writer.commitFrame();
         lastForceNanos = System.nanoTime();
         commitIndex.set(txId);

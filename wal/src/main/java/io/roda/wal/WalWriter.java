@@ -27,6 +27,7 @@ public final class WalWriter implements AutoCloseable
     private final ByteBuffer zeros = ByteBuffer.allocateDirect(WalFormat.SEGMENT_HEADER_LENGTH);
     private final CRC32C crc = new CRC32C();
     private final int maxRecords;
+    private int frameBytes;
     private final WalChannelFactory channels;
     private final CommitWatermark watermark;
     private FileChannel channel;
@@ -60,7 +61,7 @@ public final class WalWriter implements AutoCloseable
         final CommitWatermark watermark)
     {
         final long minSize = WalFormat.SEGMENT_HEADER_LENGTH + WalFormat.FRAME_HEADER_LENGTH
-            + (long)maxRecords * WalFormat.RECORD_LENGTH;
+            + (long)maxRecords * WalFormat.KEYED_RECORD_LENGTH;
         if (segmentSize < minSize)
         {
             throw new IllegalArgumentException("segment size " + segmentSize + " cannot hold one frame of "
@@ -71,7 +72,7 @@ public final class WalWriter implements AutoCloseable
         this.maxRecords = maxRecords;
         this.channels = channels;
         this.watermark = watermark;
-        this.frame = ByteBuffer.allocateDirect(WalFormat.FRAME_HEADER_LENGTH + maxRecords * WalFormat.RECORD_LENGTH)
+        this.frame = ByteBuffer.allocateDirect(WalFormat.FRAME_HEADER_LENGTH + maxRecords * WalFormat.KEYED_RECORD_LENGTH)
             .order(ByteOrder.LITTLE_ENDIAN);
     }
 
@@ -191,7 +192,7 @@ public final class WalWriter implements AutoCloseable
         }
     }
 
-    /** @return most records per frame. */
+    /** @return most records per frame (a linked chain is never split, so callers stop short of it). */
     public int maxRecords()
     {
         return maxRecords;
@@ -202,18 +203,37 @@ public final class WalWriter implements AutoCloseable
     {
         frameFirstTxId = firstTxId;
         frameRecords = 0;
+        frameBytes = 0;
     }
 
-    /** Adds the next transaction's record to the open frame. */
-    public void addRecord(final int type, final int result, final long account, final long toAccount, final long amount)
+    /**
+     * Adds the next transaction's record to the open frame.
+     *
+     * @throws IllegalStateException when the frame already holds {@link #maxRecords()} records.
+     */
+    public void addRecord(final int type, final int result, final int flags, final int timeout, final long account,
+        final long toAccount, final long amount, final long timestamp, final long keyHi, final long keyLo)
     {
-        final int at = WalFormat.FRAME_HEADER_LENGTH + frameRecords * WalFormat.RECORD_LENGTH;
-        frame.putLong(at, 0);
+        if (frameRecords == maxRecords)
+        {
+            throw new IllegalStateException("frame full: " + maxRecords + " records");
+        }
+        final int at = WalFormat.FRAME_HEADER_LENGTH + frameBytes;
         frame.put(at + WalFormat.REC_TYPE, (byte)type);
         frame.put(at + WalFormat.REC_RESULT, (byte)result);
+        frame.put(at + WalFormat.REC_FLAGS, (byte)flags);
+        frame.put(at + 3, (byte)0);
+        frame.putInt(at + WalFormat.REC_TIMEOUT, timeout);
         frame.putLong(at + WalFormat.REC_ACCOUNT, account);
         frame.putLong(at + WalFormat.REC_TO_ACCOUNT, toAccount);
         frame.putLong(at + WalFormat.REC_AMOUNT, amount);
+        frame.putLong(at + WalFormat.REC_TIMESTAMP, timestamp);
+        if ((flags & WalFormat.FLAG_KEYED) != 0)
+        {
+            frame.putLong(at + WalFormat.REC_KEY_HI, keyHi);
+            frame.putLong(at + WalFormat.REC_KEY_LO, keyLo);
+        }
+        frameBytes += WalFormat.recordLength(flags);
         frameRecords++;
     }
 
@@ -238,7 +258,7 @@ public final class WalWriter implements AutoCloseable
         {
             return;
         }
-        final int bodyLength = frameRecords * WalFormat.RECORD_LENGTH;
+        final int bodyLength = frameBytes;
         frame.putInt(0, WalFormat.FRAME_MAGIC);
         frame.putInt(WalFormat.FRAME_COUNT_OFFSET, frameRecords);
         frame.putLong(WalFormat.FRAME_FIRST_TX_OFFSET, frameFirstTxId);

@@ -79,7 +79,7 @@ class ConcurrentSubmittersTest
             assertEquals(threads * perThread, seen.cardinality());
             assertEquals(2 * accounts + 1, seen.nextSetBit(0), "transfer ids follow the setup ids densely");
             final long[] sum = new long[2];
-            ledger.forEachAccount((account, balance, lastTx) ->
+            ledger.forEachAccount((account, balance, dp, cp, od, lastTx) ->
             {
                 sum[0] += balance;
                 if (account != 0)

@@ -187,7 +187,7 @@ class CorruptionTest
     private static TreeMap<Long, Long> balances(final Recovery.Recovered r)
     {
         final TreeMap<Long, Long> all = new TreeMap<>();
-        r.state().forEachAccount((account, balance, lastTx) -> all.put(account, balance));
+        r.state().forEachAccount((account, balance, dp, cp, od, lastTx) -> all.put(account, balance));
         return all;
     }
 

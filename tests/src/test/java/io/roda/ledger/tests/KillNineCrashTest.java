@@ -91,7 +91,7 @@ class KillNineCrashTest
                 assertEquals(modelResults.get((int)id).name(), line.substring(comma + 1), "acknowledged result of tx " + id);
             }
             final TreeMap<Long, Long> actual = new TreeMap<>();
-            after.state().forEachAccount((account, balance, lastTx) -> actual.put(account, balance));
+            after.state().forEachAccount((account, balance, dp, cp, od, lastTx) -> actual.put(account, balance));
             assertEquals(model.balances(), actual, "cycle " + cycle + ": state after " + last + " transactions");
             assertTrue(after.report().zeroSum());
             totalAcked += acked.size();

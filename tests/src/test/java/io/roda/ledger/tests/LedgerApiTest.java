@@ -41,8 +41,8 @@ class LedgerApiTest
             assertTrue(ledger.commitIndex() >= 5 && ledger.computeIndex() >= 5);
             assertEquals(Result.INSUFFICIENT_FUNDS, ledger.status(5).result());
             assertTrue(ledger.status(4).state().compareTo(TxState.COMMITTED) >= 0);
-            assertEquals(new AccountBalance(2, 200, 4), ledger.balance(2).orElseThrow());
-            assertEquals(new AccountBalance(0, -500, 3), ledger.balance(0).orElseThrow());
+            assertEquals(new AccountBalance(2, 200, 4, 0, 0, 0), ledger.balance(2).orElseThrow());
+            assertEquals(new AccountBalance(0, -500, 3, 0, 0, 0), ledger.balance(0).orElseThrow());
             assertTrue(ledger.balance(3).isEmpty());
             assertTrue(ledger.await(5, Level.SNAPSHOTTED, Duration.ofSeconds(10)), "waiting for a snapshot asks for one");
             assertEquals(TxState.SNAPSHOTTED, ledger.status(5).state());

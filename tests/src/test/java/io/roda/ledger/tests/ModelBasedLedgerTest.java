@@ -28,7 +28,7 @@ class ModelBasedLedgerTest
     static TreeMap<Long, Long> balancesOf(final Ledger ledger)
     {
         final TreeMap<Long, Long> all = new TreeMap<>();
-        ledger.forEachAccount((account, balance, lastTx) -> all.put(account, balance));
+        ledger.forEachAccount((account, balance, dp, cp, od, lastTx) -> all.put(account, balance));
         return all;
     }
 
