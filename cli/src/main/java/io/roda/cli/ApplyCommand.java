@@ -122,7 +122,7 @@ final class ApplyCommand implements Callable<Integer>
             try (InputStream in = fromStdin ? env.stdin() : Files.newInputStream(file);
                 BufferedWriter spool = spooled == null ? null : Files.newBufferedWriter(spooled, StandardCharsets.UTF_8))
             {
-                operations = validate(in, spool, err);
+                operations = validate(in, spool, err, env.ledgerConfig().apply(LedgerConfig.builder(data)).build().maxChain());
             }
             catch (final IOException e)
             {
@@ -146,7 +146,8 @@ final class ApplyCommand implements Callable<Integer>
     }
 
     /** First pass: every line must be UTF-8 and parse. Copies the lines to {@code spool} when given. */
-    private long validate(final InputStream in, final BufferedWriter spool, final PrintStream err) throws IOException
+    private long validate(final InputStream in, final BufferedWriter spool, final PrintStream err, final int maxChain)
+        throws IOException
     {
         final OperationParser parser = new OperationParser();
         final InputLines lines = new InputLines(in);
@@ -168,10 +169,10 @@ final class ApplyCommand implements Callable<Integer>
                 {
                     operations++;
                     chain++;
-                    if (chain == LedgerConfig.MAX_CHAIN + 1 && ++errors <= MAX_REPORTED_ERRORS)
+                    if (chain == maxChain + 1 && ++errors <= MAX_REPORTED_ERRORS)
                     {
                         err.println("line " + lines.lineNumber() + ": the linked chain grows past the supported limit of "
-                            + LedgerConfig.MAX_CHAIN + " operations");
+                            + maxChain + " operations");
                     }
                     if (parser.linked)
                     {

@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 import io.roda.testkit.PaymentModel;
+import io.roda.testkit.PaymentWorkload;
 
 /**
  * {@link LedgerState} against the independent {@link PaymentModel}: random single operations and chains
@@ -63,7 +64,7 @@ class PaymentRulesModelTest
         final LedgerState.Limits limits = new LedgerState.Limits(maxAccounts, maxHolds, window, 64);
         final LedgerState state = new LedgerState(limits);
         final PaymentModel model = new PaymentModel(maxAccounts, maxHolds, window);
-        final Gen gen = new Gen(new SplittableRandom(seed));
+        final PaymentWorkload gen = new PaymentWorkload(new SplittableRandom(seed), 14);
         long txId = 1;
         long now = 1_700_000_000_000_000_000L;
         LedgerState live = state;
@@ -180,138 +181,5 @@ class PaymentRulesModelTest
         to.restoreTimestamp(from.lastTimestamp());
         assertEquals(from.stateHash(), to.stateHash(), "a rebuilt state hashes equal");
         return to;
-    }
-
-    /** Random operations aimed at every precedence step. */
-    static final class Gen
-    {
-        final SplittableRandom random;
-        final List<Long> holdIds = new ArrayList<>();
-        final List<PaymentModel.Op> keyed = new ArrayList<>();
-
-        Gen(final SplittableRandom random)
-        {
-            this.random = random;
-        }
-
-        void remember(final List<PaymentModel.Op> ops, final int[] results, final long firstTxId)
-        {
-            for (int i = 0; i < ops.size(); i++)
-            {
-                if (ops.get(i).type() == PaymentModel.HOLD || random.nextInt(20) == 0)
-                {
-                    holdIds.add(firstTxId + i);
-                }
-                if (ops.get(i).keyed())
-                {
-                    keyed.add(ops.get(i));
-                }
-            }
-            if (holdIds.size() > 60)
-            {
-                holdIds.subList(0, 30).clear();
-            }
-            if (keyed.size() > 60)
-            {
-                keyed.subList(0, 30).clear();
-            }
-        }
-
-        PaymentModel.Op next(final long txId)
-        {
-            if (!keyed.isEmpty() && random.nextInt(6) == 0)
-            {
-                final PaymentModel.Op old = keyed.get(keyed.size() - 1 - random.nextInt(Math.min(4, keyed.size())));
-                if (random.nextBoolean())
-                {
-                    return old; // an exact retry
-                }
-                return new PaymentModel.Op(old.type() == PaymentModel.VOID ? PaymentModel.POST : old.type(), old.a(),
-                    old.b(), old.amount() + 1, old.timeout(), true, old.keyHi(), old.keyLo());
-            }
-            final int kind = random.nextInt(100);
-            final int type = kind < 8 ? PaymentModel.OPEN : kind < 25 ? PaymentModel.DEPOSIT : kind < 35 ? PaymentModel.WITHDRAW
-                : kind < 55 ? PaymentModel.TRANSFER : kind < 72 ? PaymentModel.HOLD : kind < 86 ? PaymentModel.POST
-                : kind < 97 ? PaymentModel.VOID : PaymentModel.TICK;
-            final boolean keyedOp = type != PaymentModel.OPEN && type != PaymentModel.TICK && random.nextInt(3) == 0;
-            final long hi = random.nextInt(4) == 0 ? random.nextLong() : 0;
-            final long lo = 1 + random.nextInt(40);
-            switch (type)
-            {
-                case PaymentModel.OPEN:
-                    return new PaymentModel.Op(type, account(), 0, overdraft(), 0, false, 0, 0);
-                case PaymentModel.POST:
-                    return new PaymentModel.Op(type, holdId(txId), 0, postAmount(), 0, keyedOp, hi, lo);
-                case PaymentModel.VOID:
-                    return new PaymentModel.Op(type, holdId(txId), 0, 0, 0, keyedOp, hi, lo);
-                case PaymentModel.TICK:
-                    return new PaymentModel.Op(type, 0, 0, 0, 0, false, 0, 0);
-                default:
-                {
-                    final long a = account();
-                    final long b = random.nextInt(15) == 0 ? a : account();
-                    final boolean two = type == PaymentModel.TRANSFER || type == PaymentModel.HOLD;
-                    final int timeout = type == PaymentModel.HOLD && random.nextInt(3) == 0 ? 1 + random.nextInt(4) : 0;
-                    return new PaymentModel.Op(type, a, two ? b : 0, amount(), timeout, keyedOp, hi, lo);
-                }
-            }
-        }
-
-        long holdId(final long txId)
-        {
-            switch (random.nextInt(10))
-            {
-                case 0: return txId + random.nextInt(3);         // itself or the future
-                case 1: return random.nextInt(3) - 1;             // 0, -1, 1
-                default: return holdIds.isEmpty() ? txId - 1 : holdIds.get(random.nextInt(holdIds.size()));
-            }
-        }
-
-        long account()
-        {
-            switch (random.nextInt(40))
-            {
-                case 0: return 0;
-                case 1: return -1 - random.nextInt(3);
-                case 2: return Long.MAX_VALUE;
-                default: return 1 + random.nextInt(14);
-            }
-        }
-
-        long overdraft()
-        {
-            switch (random.nextInt(6))
-            {
-                case 0: return MAX;
-                case 1: return MAX - random.nextInt(100);
-                case 2: return random.nextInt(1000);
-                default: return 0;
-            }
-        }
-
-        long amount()
-        {
-            switch (random.nextInt(30))
-            {
-                case 0: return 0;
-                case 1: return -random.nextInt(1000);
-                case 2: return Long.MIN_VALUE;
-                case 3: return MAX;
-                case 4: return MAX - random.nextInt(1000);
-                case 5: return MAX / 2 + random.nextInt(1000);
-                default: return 1 + random.nextInt(10_000);
-            }
-        }
-
-        long postAmount()
-        {
-            switch (random.nextInt(10))
-            {
-                case 0: return -1 - random.nextInt(5);
-                case 1: return MAX;
-                case 2: return 1 + random.nextInt(5000);
-                default: return 0;
-            }
-        }
     }
 }

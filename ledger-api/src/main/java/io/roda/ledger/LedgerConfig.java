@@ -169,11 +169,14 @@ public final class LedgerConfig
 
     /**
      * @return the most operations one linked chain may have: {@link #MAX_CHAIN}, or less when the lane, a
-     *     ring or the journal is smaller.
+     *     ring, the journal, or a WAL segment (which must hold a frame of maxBatch records plus a chain) is
+     *     smaller.
      */
     public int maxChain()
     {
-        return Math.min(Math.min(MAX_CHAIN, laneSize), Math.min(Math.min(submissionRingSize, transactorRingSize), journalSize));
+        final long bySegment = (walSegmentSize - 96) / 56 - maxBatch;
+        return (int)Math.min(Math.min(Math.min(MAX_CHAIN, laneSize), Math.min(Math.min(submissionRingSize,
+            transactorRingSize), journalSize)), bySegment);
     }
 
     /** @return the limits of the ledger state this configuration builds. */
@@ -511,11 +514,11 @@ public final class LedgerConfig
         /** @return the validated configuration. */
         public LedgerConfig build()
         {
-            final long minSegment = 64 + 32 + 56L * ((long)maxBatch + MAX_CHAIN);
+            final long minSegment = 64 + 32 + 56L * ((long)maxBatch + 1);
             if (walSegmentSize < minSegment)
             {
                 throw new IllegalArgumentException("walSegmentSize " + walSegmentSize + " cannot hold one frame of maxBatch "
-                    + maxBatch + " transactions plus the longest chain (" + MAX_CHAIN + "); need at least " + minSegment);
+                    + maxBatch + " transactions; need at least " + minSegment);
             }
             return new LedgerConfig(this);
         }

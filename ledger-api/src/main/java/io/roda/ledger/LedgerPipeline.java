@@ -88,7 +88,7 @@ final class LedgerPipeline
 
         final java.nio.file.Path dir = config.directory();
         final WalWriter writer = new WalWriter(Recovery.walDirectory(dir), config.walSegmentSize(),
-            config.maxBatch() + LedgerConfig.MAX_CHAIN, config.walChannels(),
+            config.maxBatch() + config.maxChain(), config.walChannels(),
             (committed, newestSegment) -> LedgerFile.raise(dir, committed, newestSegment));
         final WalReader.ScanResult wal = recovered.wal();
         if (wal.tailSegment() != null)

@@ -63,7 +63,8 @@ class ModelBasedLedgerTest
             assertEquals(model.balances(), balancesOf(ledger));
             assertEquals(0, balancesOf(ledger).values().stream().mapToLong(Long::longValue).sum());
         }
-        assertEquals(EnumSet.allOf(Result.class), seen, "the workload reaches every result code");
+        assertEquals(EnumSet.range(Result.OK, Result.CAPACITY_EXCEEDED), seen,
+            "the workload of the four original operations reaches every result code they can produce");
 
         try (Ledger reopened = Ledger.open(config))
         {
