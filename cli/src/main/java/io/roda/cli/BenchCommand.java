@@ -101,10 +101,31 @@ final class BenchCommand implements Callable<Integer>
     @Option(names = "--snapshot-every", defaultValue = "5000000", description = "Committed transactions between snapshots (default ${DEFAULT-VALUE}).")
     long snapshotEvery;
 
+    @Option(names = "--keys", arity = "0..1", fallbackValue = "0.1", defaultValue = "-1", paramLabel = "RETRY_SHARE",
+        description = "Give every transfer an idempotency key, and resubmit RETRY_SHARE of them exactly (default 0.1 "
+            + "when given): each retry must come back DUPLICATE. Single submitting thread, streaming.")
+    double keys;
+
+    @Option(names = "--holds", arity = "0..1", fallbackValue = "0.1", defaultValue = "-1", paramLabel = "SHARE",
+        description = "Run SHARE of the transfers (default 0.1 when given) as a hold followed by a post (9 in 10) or "
+            + "a void (1 in 10). Single submitting thread, streaming.")
+    double holds;
+
     @Override
     public Integer call() throws Exception
     {
         final PrintStream log = cli == null ? System.err : cli.env().stderr();
+        final boolean mixed = keys != -1 || holds != -1;
+        if (mixed && (!(keys == -1 || (keys >= 0 && keys <= 1)) || !(holds == -1 || (holds >= 0 && holds <= 1))))
+        {
+            log.println("--keys and --holds take a share in 0..1, was " + (keys == -1 ? holds : keys));
+            return 2;
+        }
+        if (mixed && (threads != 1 || rate != 0 || batch != 0))
+        {
+            log.println("--keys and --holds run with one submitting thread, streaming: no --threads, --rate or --batch");
+            return 2;
+        }
         if (accounts < 2 || accounts > (1 << 28) || transfers < 1 || transfers > 500_000_000 || batch < 0 || rate < 0
             || warmup < 0 || threads < 1 || threads > 256 || (threads > 1 && (rate > 0 || batch > 0)))
         {
@@ -179,11 +200,15 @@ final class BenchCommand implements Callable<Integer>
         return LedgerConfig.builder(dir).maxAccounts(Math.max(accounts, 1 << 10))
             .idleStrategy(idle).journalSize(journalSize).walForceIntervalMicros(forceIntervalMicros).pinning(noPin ? AgentRunner.Pinning.NONE : AgentRunner.Pinning.BEST_EFFORT)
             .snapshotEveryTx(snapshotEvery).snapshotOnClose(false).resultRetention(Integer.highestOneBit(
-                Math.max(1, transfers + 2 * accounts)) << 1).build();
+                (int)Math.min(1 << 29, Math.max(1, (keys != -1 || holds != -1 ? 2L : 1L) * transfers + 2L * accounts + warmup))) << 1).build();
     }
 
     private int run(final LedgerConfig config, final PrintStream log) throws Exception
     {
+        if (keys != -1 || holds != -1)
+        {
+            return runMixed(config, log);
+        }
         final long[] submitNanos = new long[transfers];
         final Histogram compute = new Histogram(3_600_000_000_000L, 3);
         final Histogram commit = new Histogram(3_600_000_000_000L, 3);
@@ -313,7 +338,7 @@ final class BenchCommand implements Callable<Integer>
                     .put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
                     .put("cores", Runtime.getRuntime().availableProcessors())
                     .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
-                    .put("wal_bytes_per_transfer", 32).put("verified", verdict.startsWith("ok"));
+                    .put("wal_bytes_per_transfer", 40).put("verified", verdict.startsWith("ok"));
                 Files.writeString(json, out + "\n");
             }
             if (hgrm != null)
@@ -331,6 +356,164 @@ final class BenchCommand implements Callable<Integer>
     }
 
     private static final VarHandle NANOS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private static final byte PLAIN = 0;
+    private static final byte KEYED = 1;
+    private static final byte RETRY = 2;
+    private static final byte HOLD = 3;
+    private static final byte POST = 4;
+    private static final byte VOID = 5;
+
+    /**
+     * {@code --keys} / {@code --holds}: transfers mixed with exact keyed retries, or run as hold + post/void. Every
+     * transaction (a retry, a hold, a post) is one measured unit; the report gives transactions/s and transfers/s.
+     */
+    private int runMixed(final LedgerConfig config, final PrintStream log) throws Exception
+    {
+        final int[] from = new int[transfers];
+        final int[] to = new int[transfers];
+        final long[] amounts = new long[transfers];
+        generate(from, to, amounts);
+        final SplittableRandom random = new SplittableRandom(7);
+        final byte[] kinds = new byte[transfers * 2];
+        int n = 0;
+        for (int i = 0; i < transfers; i++)
+        {
+            if (holds > 0 && random.nextDouble() < holds)
+            {
+                kinds[n++] = HOLD;
+                kinds[n++] = random.nextInt(10) == 0 ? VOID : POST;
+            }
+            else
+            {
+                kinds[n++] = keys >= 0 ? KEYED : PLAIN;
+                if (keys > 0 && random.nextDouble() < keys)
+                {
+                    kinds[n++] = RETRY;
+                }
+            }
+        }
+        final int total = n;
+        final long[] submitNanos = new long[total];
+        final Histogram compute = new Histogram(3_600_000_000_000L, 3);
+        final Histogram commit = new Histogram(3_600_000_000_000L, 3);
+        final long salt = System.nanoTime() | 1;
+        try (Ledger ledger = Ledger.open(config))
+        {
+            log.printf("roda bench: %,d accounts, %,d transfers as %,d transactions (keys %s, holds %s), %s, idle %s%n",
+                accounts, transfers, total, keys == -1 ? "off" : "on, retried share " + keys,
+                holds == -1 ? "off" : "share " + holds, distribution, idle);
+            log.println("stages: " + String.join(", ", ledger.stagePlacement()) + "; cores: "
+                + Runtime.getRuntime().availableProcessors());
+            long setupLast = 0;
+            for (int a = 1; a <= accounts; a++)
+            {
+                ledger.openAccount(a);
+                setupLast = ledger.deposit(a, INITIAL_BALANCE);
+            }
+            ledger.await(setupLast, Level.COMMITTED, Duration.ofMinutes(5));
+            for (int i = 0; i < warmup; i++)
+            {
+                final int k = i % transfers;
+                setupLast = (i & 1) == 0 ? ledger.transfer(to[k], from[k], 1, salt + 1, i) : ledger.transfer(to[k], from[k], 1);
+            }
+            if (warmup > 0)
+            {
+                ledger.await(setupLast, Level.COMMITTED, Duration.ofMinutes(5));
+                log.printf("warm-up: %,d transfers done (half keyed)%n", warmup);
+            }
+            final long firstId = setupLast + 1;
+            final long lastId = setupLast + total;
+            final Recorder recorder = new Recorder(ledger, submitNanos, firstId, lastId, compute, commit);
+            final Thread recorderThread = new Thread(recorder, "bench-recorder");
+            final long start = System.nanoTime();
+            recorder.start = start;
+            recorderThread.start();
+            int t = 0;
+            long holdId = 0;
+            for (int x = 0; x < total; x++)
+            {
+                submitNanos[x] = System.nanoTime() - start + 1;
+                switch (kinds[x])
+                {
+                    case PLAIN: ledger.transfer(from[t], to[t], amounts[t]); t++; break;
+                    case KEYED: ledger.transfer(from[t], to[t], amounts[t], salt, t); t++; break;
+                    case RETRY: ledger.transfer(from[t - 1], to[t - 1], amounts[t - 1], salt, t - 1); break;
+                    case HOLD:
+                        holdId = keys >= 0 ? ledger.hold(from[t], to[t], amounts[t], 0, salt, t)
+                            : ledger.hold(from[t], to[t], amounts[t], 0);
+                        t++;
+                        break;
+                    case POST:
+                        if (keys >= 0)
+                        {
+                            ledger.post(holdId, 0, ~salt, holdId);
+                        }
+                        else
+                        {
+                            ledger.post(holdId, 0);
+                        }
+                        break;
+                    default:
+                        ledger.voidHold(holdId);
+                        break;
+                }
+            }
+            recorderThread.join();
+            final double computeSeconds = (recorder.computedAt - start) / 1e9;
+            final double commitSeconds = (recorder.committedAt - start) / 1e9;
+            long wrong = 0;
+            for (int x = 0; x < total; x++)
+            {
+                final Result expected = kinds[x] == RETRY ? Result.DUPLICATE : Result.OK;
+                if (ledger.status(firstId + x).result() != expected)
+                {
+                    wrong++;
+                }
+            }
+            final long[] sums = new long[3];
+            ledger.forEachAccount((account, balance, dp, cp, od, lastTx) ->
+            {
+                sums[0] += balance;
+                sums[1] += account == 0 ? 0 : balance;
+                sums[2] += dp + cp;
+            });
+            final boolean ok = wrong == 0 && sums[0] == 0 && sums[1] == INITIAL_BALANCE * accounts && sums[2] == 0
+                && ledger.commitIndex() >= lastId;
+            final String verdict = ok ? "ok (zero-sum holds, total conserved, no hold left pending, every transaction "
+                + "OK and every retry DUPLICATE)" : "FAILED: " + wrong + " unexpected results, balance sum " + sums[0]
+                + ", accounts' total " + sums[1] + ", pending left " + sums[2];
+            log.printf("%nresult: %,d transactions committed in %.3f s = %,d committed transactions/s "
+                + "(%,d transfers/s; computed: %,d transactions/s)%n", total, commitSeconds, perSecond(total, commitSeconds),
+                perSecond(transfers, commitSeconds), perSecond(total, computeSeconds));
+            log.printf("compute latency us: p50 %s  p99 %s  p99.9 %s  max %s%n", us(compute, 50), us(compute, 99),
+                us(compute, 99.9), us(compute, 100));
+            log.printf("commit  latency us: p50 %s  p99 %s  p99.9 %s  max %s%n", us(commit, 50), us(commit, 99),
+                us(commit, 99.9), us(commit, 100));
+            log.println("verification: " + verdict);
+            if (json != null)
+            {
+                final Json out = new Json()
+                    .put("transfers", transfers).put("transactions", total).put("accounts", accounts)
+                    .put("seconds", commitSeconds).put("committed_tps", perSecond(total, commitSeconds))
+                    .put("committed_transfers_per_s", perSecond(transfers, commitSeconds))
+                    .put("computed_tps", perSecond(total, computeSeconds))
+                    .put("keys", keys != -1).put("retry_share", keys == -1 ? null : keys)
+                    .put("hold_share", holds == -1 ? null : holds)
+                    .put("commit_latency_us", latency(commit)).put("compute_latency_us", latency(compute))
+                    .put("warmup_transfers", warmup).put("idle_strategy", idle).put("stages", ledger.stagePlacement())
+                    .put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
+                    .put("cores", Runtime.getRuntime().availableProcessors()).put("verified", ok);
+                Files.writeString(json, out + "\n");
+            }
+            if (!ok)
+            {
+                log.println("BENCHMARK FAILED VERIFICATION");
+                return 1;
+            }
+        }
+        return 0;
+    }
 
     /**
      * With several submitting threads ids interleave, so each thread records its submit time under the id

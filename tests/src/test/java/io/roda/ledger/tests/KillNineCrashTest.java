@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,14 +19,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.roda.core.Result;
-import io.roda.ledger.Operation;
 import io.roda.ledger.Recovery;
+import io.roda.testkit.PaymentModel;
 
 /**
- * Runs {@code ledger apply} in a child JVM on an endless deterministic workload, kills it with SIGKILL
- * at a random moment, recovers, and checks: every transaction the child acknowledged as committed
- * survived with the acknowledged result, and the state equals the reference model after exactly
- * {@code last_tx_id} operations. Then resumes the workload and repeats.
+ * Runs {@code ledger apply} in a child JVM on an endless deterministic payment workload (transfers, holds,
+ * posts, voids, keyed operations with exact retries, linked chains: {@link PaymentCrashWorkload}), kills it
+ * with SIGKILL at a random moment, recovers, and checks: recovery ends at a chain boundary (never half a
+ * chain); every transaction the child acknowledged as committed survived with the acknowledged result; the
+ * state (balances and pending sums) equals the reference model after exactly {@code last_tx_id} operations;
+ * the ledger's invariants hold (balances sum to zero, debits pending = credits pending = active holds); every
+ * key the model remembers is remembered. Then resumes the workload and repeats.
  *
  * <p>Cycles: {@code -Droda.crashCycles} (3 by default; the {@code crash-loop} Maven profile runs 500).
  */
@@ -42,8 +46,8 @@ class KillNineCrashTest
     void acknowledgedCommitsSurviveKillNine() throws Exception
     {
         final int cycles = Integer.getInteger("roda.crashCycles", 3);
-        final Workload workload = new Workload(7, ACCOUNTS);
-        final ReferenceLedger model = new ReferenceLedger(MAX_ACCOUNTS);
+        final PaymentCrashWorkload workload = new PaymentCrashWorkload(7, ACCOUNTS);
+        final PaymentModel model = new PaymentModel(MAX_ACCOUNTS, 1 << 20, 1 << 20);
         final List<Result> modelResults = new ArrayList<>();
         modelResults.add(null); // ids are 1-based
         final Path data = tmp.resolve("ledger");
@@ -54,6 +58,7 @@ class KillNineCrashTest
         {
             final Path input = tmp.resolve("input.csv");
             workload.write(input, recovered + 1, recovered + CHUNK);
+            assertTrue(recovered == 0 || !workload.linked(recovered), "runs resume at a chain boundary");
             final Process child = Cli.builder("apply", "--data", data.toString(), "--input", input.toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             final List<String> acked = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -78,10 +83,23 @@ class KillNineCrashTest
             final Recovery.Recovered after = Recovery.recover(data, MAX_ACCOUNTS, null);
             final long last = after.report().lastTxId();
             assertTrue(last >= recovered, "recovery never goes backwards: " + last + " < " + recovered);
+            assertTrue(!workload.linked(last), "cycle " + cycle + ": recovery ends at tx " + last
+                + ", inside a linked chain");
             while (modelResults.size() <= last)
             {
-                final Operation op = workload.op(modelResults.size());
-                modelResults.add(model.apply(op.type(), op.account(), op.toAccount(), op.amount()));
+                final long first = modelResults.size();
+                final long end = workload.chainEnd(first);
+                final List<PaymentModel.Op> ops = new ArrayList<>();
+                final long[] stamps = new long[(int)(end - first + 1)];
+                for (long i = first; i <= end; i++)
+                {
+                    ops.add(workload.op(i));
+                    stamps[(int)(i - first)] = i; // no timeouts in this workload: time only has to increase
+                }
+                for (final int r : model.apply(ops, first, stamps, new long[ops.size()]))
+                {
+                    modelResults.add(Result.fromCode(r));
+                }
             }
             for (final String line : new ArrayList<>(acked))
             {
@@ -90,10 +108,21 @@ class KillNineCrashTest
                 assertTrue(id <= last, "cycle " + cycle + ": tx " + id + " was acknowledged committed but recovery ends at " + last);
                 assertEquals(modelResults.get((int)id).name(), line.substring(comma + 1), "acknowledged result of tx " + id);
             }
-            final TreeMap<Long, Long> actual = new TreeMap<>();
-            after.state().forEachAccount((account, balance, dp, cp, od, lastTx) -> actual.put(account, balance));
-            assertEquals(model.balances(), actual, "cycle " + cycle + ": state after " + last + " transactions");
+            final TreeMap<Long, List<BigInteger>> actual = new TreeMap<>();
+            after.state().forEachAccount((account, balance, dp, cp, od, lastTx) -> actual.put(account,
+                List.of(BigInteger.valueOf(balance), BigInteger.valueOf(dp), BigInteger.valueOf(cp), BigInteger.valueOf(od))));
+            assertEquals(model.accounts(), actual, "cycle " + cycle + ": state after " + last + " transactions");
             assertTrue(after.report().zeroSum());
+            assertEquals(null, after.state().checkInvariants(), "cycle " + cycle + ": invariants after recovery");
+            for (long i = Math.max(2L * ACCOUNTS + 1, last - 300); i <= last; i++)
+            {
+                final PaymentModel.Op op = workload.op(i);
+                if (op.keyed())
+                {
+                    assertEquals(model.transactionForKey(op.keyHi(), op.keyLo()),
+                        after.state().transactionForKey(op.keyHi(), op.keyLo()), "key of tx " + i + " after recovery");
+                }
+            }
             totalAcked += acked.size();
             recovered = last;
         }
