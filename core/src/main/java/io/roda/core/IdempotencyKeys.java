@@ -11,7 +11,9 @@ import java.util.Arrays;
  *
  * <p>Entries live in a ring in consumption order ({@code 7} longs: key high, key low, tx id, type and
  * timeout, three operation fields); an open-addressing index (linear probing, backward-shift deletion)
- * maps a key to its ring position. The ring holds {@code window + slack} entries: a chain in progress may
+ * maps a key to its ring position: each index slot holds the ring slot and the key's 32-bit hash, so probing
+ * and deletion compare and re-home entries without touching the ring, and a lookup reads the ring only on a
+ * hash match (one random memory access for a new key, not one per probe). The ring holds {@code window + slack} entries: a chain in progress may
  * consume up to {@code slack} keys beyond the window before {@link #trim} evicts the oldest, so rolling a
  * chain back ({@link #removeNewest}) never has to resurrect an evicted key. Arrays start small and double
  * up to their full size as keys arrive, so an idle window costs little memory.
@@ -48,7 +50,7 @@ public final class IdempotencyKeys
     private final int window;
     private final int ringCapacity;
     private long[] ring;      // ENTRY longs per entry; entry i of the ring holds position p with p % ringCapacity == i
-    private int[] index;      // ring slot + 1, or 0 when empty
+    private long[] index;     // (ring slot + 1) << 32 | key hash, or 0 when empty
     private int indexMask;
     private long first;       // oldest position still held
     private long next;        // next position to fill
@@ -68,7 +70,7 @@ public final class IdempotencyKeys
         this.ringCapacity = Math.addExact(window, slack);
         final int initial = Math.min(INITIAL, ringCapacity);
         this.ring = new long[initial * ENTRY];
-        this.index = new int[tableSize(initial)];
+        this.index = new long[tableSize(initial)];
         this.indexMask = index.length - 1;
     }
 
@@ -94,21 +96,25 @@ public final class IdempotencyKeys
      */
     public int find(final long hi, final long lo)
     {
-        final int[] index = this.index;
+        final long[] index = this.index;
         final long[] ring = this.ring;
         final int mask = indexMask;
-        int i = hash(hi, lo) & mask;
+        final int h = hash(hi, lo);
+        int i = h & mask;
         while (true)
         {
-            final int ref = index[i];
-            if (ref == 0)
+            final long e = index[i];
+            if (e == 0)
             {
                 return -1;
             }
-            final int at = (ref - 1) * ENTRY;
-            if (at + ENTRY <= ring.length && ring[at + HI] == hi && ring[at + LO] == lo)
+            if ((int)e == h)
             {
-                return ref - 1;
+                final int at = ((int)(e >>> 32) - 1) * ENTRY;
+                if (ring[at + HI] == hi && ring[at + LO] == lo)
+                {
+                    return (int)(e >>> 32) - 1;
+                }
             }
             i = (i + 1) & mask;
         }
@@ -160,12 +166,7 @@ public final class IdempotencyKeys
         ring[at + F1] = f1;
         ring[at + F2] = f2;
         ring[at + F3] = f3;
-        int i = hash(hi, lo) & indexMask;
-        while (index[i] != 0)
-        {
-            i = (i + 1) & indexMask;
-        }
-        index[i] = slot + 1;
+        insert(slot, hash(hi, lo));
         next++;
         endChange();
     }
@@ -174,19 +175,24 @@ public final class IdempotencyKeys
     {
         final int entries = (int)Math.min((long)ring.length / ENTRY * 2, ringCapacity);
         ring = Arrays.copyOf(ring, entries * ENTRY);
-        index = new int[tableSize(entries)];
+        index = new long[tableSize(entries)];
         indexMask = index.length - 1;
         for (long p = first; p < next; p++)
         {
             final int slot = (int)(p % ringCapacity);
             final int at = slot * ENTRY;
-            int i = hash(ring[at + HI], ring[at + LO]) & indexMask;
-            while (index[i] != 0)
-            {
-                i = (i + 1) & indexMask;
-            }
-            index[i] = slot + 1;
+            insert(slot, hash(ring[at + HI], ring[at + LO]));
         }
+    }
+
+    private void insert(final int slot, final int h)
+    {
+        int i = h & indexMask;
+        while (index[i] != 0)
+        {
+            i = (i + 1) & indexMask;
+        }
+        index[i] = ((long)(slot + 1) << 32) | (h & 0xFFFF_FFFFL);
     }
 
     /** Owner thread: forgets the most recently consumed key (rolling back a chain). */
@@ -222,7 +228,7 @@ public final class IdempotencyKeys
     {
         final int at = slot * ENTRY;
         int i = hash(ring[at + HI], ring[at + LO]) & indexMask;
-        while (index[i] != slot + 1)
+        while ((int)(index[i] >>> 32) != slot + 1)
         {
             i = (i + 1) & indexMask;
         }
@@ -231,8 +237,7 @@ public final class IdempotencyKeys
         int j = (hole + 1) & indexMask;
         while (index[j] != 0)
         {
-            final int other = (index[j] - 1) * ENTRY;
-            final int home = hash(ring[other + HI], ring[other + LO]) & indexMask;
+            final int home = (int)index[j] & indexMask;
             if (((j - home) & indexMask) >= ((j - hole) & indexMask))
             {
                 index[hole] = index[j];
@@ -287,21 +292,22 @@ public final class IdempotencyKeys
 
     private int findRacy(final long hi, final long lo)
     {
-        final int[] index = this.index;
+        final long[] index = this.index;
         final long[] ring = this.ring;
         final int mask = index.length - 1;
-        int i = hash(hi, lo) & mask;
+        final int h = hash(hi, lo);
+        int i = h & mask;
         for (int probes = 0; probes <= mask; probes++)
         {
-            final int ref = index[i];
-            if (ref == 0)
+            final long e = index[i];
+            if (e == 0)
             {
                 return -1;
             }
-            final int at = (ref - 1) * ENTRY;
-            if (at + ENTRY <= ring.length && ring[at + HI] == hi && ring[at + LO] == lo)
+            final int at = ((int)(e >>> 32) - 1) * ENTRY;
+            if ((int)e == h && at + ENTRY <= ring.length && ring[at + HI] == hi && ring[at + LO] == lo)
             {
-                return ref - 1;
+                return (int)(e >>> 32) - 1;
             }
             i = (i + 1) & mask;
         }
