@@ -76,6 +76,8 @@ final class ApplyCommand implements Callable<Integer>
         + "(default 1048576), an existing DIR uses its stored value (a different one is refused).")
     Integer maxHolds;
 
+    private int maxChain;
+
     @Override
     public Integer call() throws IOException
     {
@@ -122,7 +124,8 @@ final class ApplyCommand implements Callable<Integer>
             try (InputStream in = fromStdin ? env.stdin() : Files.newInputStream(file);
                 BufferedWriter spool = spooled == null ? null : Files.newBufferedWriter(spooled, StandardCharsets.UTF_8))
             {
-                operations = validate(in, spool, err, env.ledgerConfig().apply(LedgerConfig.builder(data)).build().maxChain());
+                maxChain = env.ledgerConfig().apply(LedgerConfig.builder(data)).build().maxChain();
+                operations = validate(in, spool, err, maxChain);
             }
             catch (final IOException e)
             {
@@ -265,13 +268,34 @@ final class ApplyCommand implements Callable<Integer>
             final OperationParser parser = new OperationParser();
             final InputLines lines = new InputLines(in);
             final ChainBuilder chain = ledger.chainBuilder();
-            final long[] chainLines = new long[LedgerConfig.MAX_CHAIN];
+            final long[] chainLines = new long[maxChain];
+            long seen = 0;
             String text;
             while ((text = lines.next()) != null)
             {
                 if (!parser.parse(text))
                 {
+                    if (parser.error != null)
+                    {
+                        if (chain.size() == 0)
+                        {
+                            progress.attempting = lines.lineNumber();
+                        }
+                        throw changed("line " + lines.lineNumber() + ": " + parser.error);
+                    }
                     continue;
+                }
+                if (++seen > operations)
+                {
+                    if (chain.size() == 0)
+                    {
+                        progress.attempting = lines.lineNumber();
+                    }
+                    throw changed("it now holds more than the " + operations + " operation(s) checked");
+                }
+                if (parser.linked && chain.size() == maxChain - 1)
+                {
+                    throw changed("line " + lines.lineNumber() + ": the linked chain grows past " + maxChain + " operations");
                 }
                 if (chain.size() == 0)
                 {
@@ -305,6 +329,10 @@ final class ApplyCommand implements Callable<Integer>
                 {
                     progress.printCommitted(ledger, false);
                 }
+            }
+            if (chain.size() > 0)
+            {
+                throw changed("line " + chainLines[chain.size() - 1] + " is linked but no operation follows it");
             }
             progress.attempting = 0;
             while (progress.printed < progress.submitted)
@@ -341,6 +369,11 @@ final class ApplyCommand implements Callable<Integer>
         }
         progress.reportFailure(ledger, failure, operations, err);
         return LedgerCli.LEDGER_FAILED;
+    }
+
+    private static LedgerException changed(final String what)
+    {
+        return new LedgerException("the input changed since it was checked: " + what, null);
     }
 
     private static long submitTo(final Ledger ledger, final OperationParser op)

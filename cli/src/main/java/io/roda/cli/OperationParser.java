@@ -64,6 +64,15 @@ final class OperationParser
         {
             positional++;
         }
+        for (int i = positional + 1; i < fields.length && positional < minPositional; i++)
+        {
+            final String f = fields[i].strip();
+            if (!f.isEmpty() && !isOption(f, true))
+            {
+                error = "field " + InputLines.quote(f) + " follows an option: positional fields come first";
+                return false;
+            }
+        }
         if (positional < minPositional || positional > maxPositional)
         {
             error = name + " takes " + (minPositional == maxPositional ? String.valueOf(minPositional + 1)
@@ -103,6 +112,10 @@ final class OperationParser
             for (int i = positional + 1; i < fields.length; i++)
             {
                 final String option = fields[i].strip();
+                if (option.isEmpty())
+                {
+                    throw new IllegalArgumentException("empty field " + (i + 1) + " (a stray comma?)");
+                }
                 if (!isOption(option, true))
                 {
                     throw new IllegalArgumentException("field " + InputLines.quote(option)

@@ -352,7 +352,7 @@ public final class LedgerState
         {
             return Result.ACCOUNT_EXISTS.code();
         }
-        if (accountCount() >= maxAccounts)
+        if (accounts.size() - 1 + chainOpenedCount >= maxAccounts)
         {
             return Result.CAPACITY_EXCEEDED.code();
         }
@@ -517,7 +517,9 @@ public final class LedgerState
         }
         setPending(f, DEBITS_PENDING, debitsPending + amount, txId);
         setPending(t, CREDITS_PENDING, creditsPending + amount, txId);
-        final int e = holds.add(txId, from, to, amount, timeout == 0 ? 0 : timestamp + timeout * NANOS_PER_SECOND);
+        final long expiresAt = timeout == 0 ? 0
+            : timestamp > Long.MAX_VALUE - timeout * NANOS_PER_SECOND ? Long.MAX_VALUE - 1 : timestamp + timeout * NANOS_PER_SECOND;
+        final int e = holds.add(txId, from, to, amount, expiresAt);
         if (inChain)
         {
             log(U_HOLD_ADDED, e, 0, 0, 0, 0);
@@ -798,16 +800,64 @@ public final class LedgerState
         }
     }
 
-    /** Any thread: the transaction that consumed the idempotency key, or 0 when it is not remembered. */
+    /**
+     * Any thread: the transaction that consumed the idempotency key, or 0 when it is not remembered. Never
+     * answers from inside a linked chain (a key a chain member consumed counts only once the chain applied).
+     */
     public long transactionForKey(final long keyHi, final long keyLo)
     {
-        return keys.lookup(keyHi, keyLo);
+        while (true)
+        {
+            final long before = (long)CHAIN_VERSION.getAcquire(this);
+            if ((before & 1) == 0)
+            {
+                final long txId = keys.lookup(keyHi, keyLo);
+                VarHandle.loadLoadFence();
+                if ((long)CHAIN_VERSION.getAcquire(this) == before)
+                {
+                    return txId;
+                }
+            }
+            Thread.onSpinWait();
+        }
     }
 
-    /** @return accounts opened, the system account excluded (owner thread; any thread outside chains). */
+    /** @return accounts opened, the system account excluded (any thread; never counts a chain in progress). */
     public long accountCount()
     {
-        return accounts.size() - 1 + chainOpenedCount;
+        while (true)
+        {
+            final long before = (long)CHAIN_VERSION.getAcquire(this);
+            if ((before & 1) == 0)
+            {
+                final long count = accounts.size() - 1;
+                VarHandle.loadLoadFence();
+                if ((long)CHAIN_VERSION.getAcquire(this) == before)
+                {
+                    return count;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Any thread: a torn-free read of a slot, never from inside a chain. */
+    private void readOutsideChain(final int slot, final long[] dst)
+    {
+        while (true)
+        {
+            final long before = (long)CHAIN_VERSION.getAcquire(this);
+            if ((before & 1) == 0)
+            {
+                slots.read(slot, dst);
+                VarHandle.loadLoadFence();
+                if ((long)CHAIN_VERSION.getAcquire(this) == before)
+                {
+                    return;
+                }
+            }
+            Thread.onSpinWait();
+        }
     }
 
     /** @return the most accounts this state holds. */
@@ -911,15 +961,17 @@ public final class LedgerState
     }
 
     /**
-     * Visits every account, the system account included. Owner thread, or a reader that tolerates accounts
-     * opened during the visit.
+     * Visits every account, the system account included. Owner thread, or any reader: each account is read
+     * torn-free and never from inside a chain, but a visit concurrent with transactions is not one consistent
+     * cut of the ledger (a transfer may land between two accounts' reads), and accounts opened during it may or
+     * may not be seen.
      */
     public void forEachAccount(final AccountVisitor visitor)
     {
         final long[] fields = new long[FIELDS];
         accounts.forEach((account, slot) ->
         {
-            slots.read((int)slot, fields);
+            readOutsideChain((int)slot, fields);
             visitor.visit(account, fields[BALANCE], fields[DEBITS_PENDING], fields[CREDITS_PENDING],
                 fields[OVERDRAFT], fields[LAST_TX]);
         });

@@ -425,7 +425,7 @@ public final class LedgerConfig
          * Holds remembered (default 1,048,576; stored in {@code DIR/LEDGER} like maxAccounts). Every active hold
          * is kept; a new hold beyond this many active ones gets CAPACITY_EXCEEDED. Finished holds (posted, voided,
          * expired) are kept while room remains, the oldest forgotten first; a post or void naming a forgotten
-         * one gets HOLD_NOT_FOUND. Memory: about 60 bytes per hold, twice (transactor + snapshotter), allocated
+         * one gets HOLD_NOT_FOUND. Memory: about 65 bytes per hold, twice (transactor + snapshotter), allocated
          * as holds arrive.
          */
         public Builder maxHolds(final int value)
@@ -437,7 +437,7 @@ public final class LedgerConfig
 
         /**
          * Consumed idempotency keys remembered: the most recent this many (default 1,048,576; stored in
-         * {@code DIR/LEDGER} like maxAccounts). Memory: about 64 bytes per key, twice (transactor +
+         * {@code DIR/LEDGER} like maxAccounts). Memory: about 72 bytes per key, twice (transactor +
          * snapshotter), allocated as keys arrive.
          */
         public Builder idempotencyWindow(final int value)

@@ -115,6 +115,12 @@ public final class LedgerFile
         }
         final String problem0 = check(buffer, 0);
         final String problem1 = check(buffer, COPY_LENGTH);
+        if (problem0 != null && problem1 != null && buffer.getLong(0) == MAGIC && buffer.getInt(8) == 1
+            && buffer.getLong(COPY_LENGTH) == MAGIC && buffer.getInt(COPY_LENGTH + 8) == 1)
+        {
+            throw new IOException(file + " was written by a Roda Ledger from before payment semantics (format version "
+                + "1); this version reads format version " + VERSION + " only and cannot open the directory");
+        }
         if (problem0 != null && problem1 != null)
         {
             throw new IOException(file + " is damaged: copy at offset 0: " + problem0 + "; copy at offset "

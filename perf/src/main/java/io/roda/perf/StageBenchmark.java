@@ -134,6 +134,15 @@ public class StageBenchmark
         return txId;
     }
 
+    /** Sequencer ingestion of a keyed operation (what {@code Ledger.transfer(from, to, amount, keyHi, keyLo)} does). */
+    @Benchmark
+    public long submissionRingSubmitKeyedAndPoll()
+    {
+        submissions.submit(OpType.TRANSFER_CODE, 2, 0, 1, 2, 3, 7, txId);
+        submissions.poll(sink);
+        return txId;
+    }
+
     /** Sequencer to transactor link: Disruptor single-producer claim/write/publish and consume, batches of 1024. */
     @Benchmark
     @OperationsPerInvocation(BATCH)

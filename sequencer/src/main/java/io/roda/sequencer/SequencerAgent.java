@@ -20,6 +20,8 @@ import io.roda.core.OpType;
  */
 public final class SequencerAgent implements Agent, SubmissionRing.Sink
 {
+    private static final long RETICK_NANOS = 1_000_000_000L;
+
     private final SubmissionRing submissions;
     private final RingBuffer<TxEvent> toTransactor;
     private final int maxBatch;
@@ -28,6 +30,7 @@ public final class SequencerAgent implements Agent, SubmissionRing.Sink
     private final LedgerClock clock;
     private long claimed;
     private long tickedFor = Long.MIN_VALUE;
+    private long tickedAt;
 
     /**
      * @param submissions  the ingestion ring.
@@ -75,11 +78,17 @@ public final class SequencerAgent implements Agent, SubmissionRing.Sink
         if (nextExpiry != null)
         {
             final long due = nextExpiry.get();
-            if (due != Long.MAX_VALUE && due != tickedFor && clock.nanos() >= due
-                && submissions.trySubmit(OpType.TICK_CODE, 0, 0, 0) > 0)
+            if (due != Long.MAX_VALUE)
             {
-                tickedFor = due;
-                return 1;
+                final long now = clock.nanos();
+                // one TICK per due time; again a second later should that one not have released it
+                if (now >= due && (due != tickedFor || now - tickedAt >= RETICK_NANOS)
+                    && submissions.trySubmit(OpType.TICK_CODE, 0, 0, 0) > 0)
+                {
+                    tickedFor = due;
+                    tickedAt = now;
+                    return 1;
+                }
             }
         }
         return 0;

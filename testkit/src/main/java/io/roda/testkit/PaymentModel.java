@@ -88,6 +88,9 @@ public final class PaymentModel
     private LinkedHashMap<Long, Hold> holds = new LinkedHashMap<>();
     private Deque<Long> finishedOrder = new ArrayDeque<>();
     private LinkedHashMap<Key, KeyUse> keys = new LinkedHashMap<>();
+    private java.util.TreeSet<long[]> timed = new java.util.TreeSet<>(TIMED_ORDER);
+    private static final Comparator<long[]> TIMED_ORDER =
+        Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]);
     private long lastTimestamp;
     private long lastDuplicateOf;
 
@@ -153,15 +156,17 @@ public final class PaymentModel
 
     private void expire(final long now)
     {
+        // timed holds by (expiry, id); entries of holds that finished otherwise are skipped when met
         final List<Hold> due = new ArrayList<>();
-        for (final Hold h : holds.values())
+        while (!timed.isEmpty() && timed.first()[0] <= now)
         {
-            if (h.status == ACTIVE && h.expiresAt != 0 && h.expiresAt <= now)
+            final long[] e = timed.pollFirst();
+            final Hold h = holds.get(e[1]);
+            if (h != null && h.status == ACTIVE && h.expiresAt == e[0])
             {
                 due.add(h);
             }
         }
-        due.sort(Comparator.comparingLong(Hold::expiresAt).thenComparingLong(Hold::id));
         for (final Hold h : due)
         {
             final Account from = accounts.get(h.from);
@@ -327,6 +332,10 @@ public final class PaymentModel
                 to.creditsPending = to.creditsPending.add(amount);
                 final long expiresAt = op.timeout == 0 ? 0 : now + op.timeout * 1_000_000_000L;
                 holds.put(txId, new Hold(txId, op.a, op.b, amount, expiresAt, ACTIVE));
+                if (expiresAt != 0)
+                {
+                    timed.add(new long[] {expiresAt, txId});
+                }
                 return OK;
             }
             case POST:
@@ -389,6 +398,8 @@ public final class PaymentModel
         holds = new LinkedHashMap<>(o.holds);
         finishedOrder = new ArrayDeque<>(o.finishedOrder);
         keys = new LinkedHashMap<>(o.keys);
+        timed = new java.util.TreeSet<>(TIMED_ORDER);
+        timed.addAll(o.timed);
         lastTimestamp = o.lastTimestamp;
     }
 

@@ -11,6 +11,7 @@ import io.roda.common.TxEvent;
 import io.roda.common.Waker;
 import io.roda.core.LedgerClock;
 import io.roda.core.LedgerState;
+import io.roda.core.OpType;
 import io.roda.core.Result;
 import io.roda.core.TxJournalDescriptor;
 import io.roda.store.JournalStore;
@@ -40,6 +41,7 @@ public final class TransactorAgent implements Agent
     private final ProgressIndex nextExpiry;
     private final byte[] chainResults;
     private final long[] chainStamps;
+    private long stampedLast;
 
     /**
      * @param fromSequencer the ring from the sequencer.
@@ -101,7 +103,18 @@ public final class TransactorAgent implements Agent
                     break;
                 }
                 txId = event.txId;
-                final long timestamp = stamp(now);
+                long timestamp = stamp(now);
+                if (event.type == OpType.TICK_CODE)
+                {
+                    // the sequencer sent it because its clock reading passed the next expiry: never stamp it
+                    // below that (a clock that stepped back would otherwise make it expire nothing)
+                    final long due = state.nextExpiry();
+                    if (due != Long.MAX_VALUE && due > timestamp)
+                    {
+                        timestamp = due;
+                        stampedLast = due;
+                    }
+                }
                 final byte result = state.applyOne(txId, timestamp, event.type, event.account, event.toAccount,
                     event.amount, event.timeout, (event.flags & TxJournalDescriptor.KEYED) != 0, event.keyHi, event.keyLo);
                 write(record, event, result, timestamp, state.duplicateOf());
@@ -177,14 +190,12 @@ public final class TransactorAgent implements Agent
         }
     }
 
+    /** @return the next timestamp: the clock's reading, or one more than the last stamp when that is later. */
     private long stamp(final long now)
     {
-        final long last = stampedLast;
-        stampedLast = Math.max(now, Math.max(last, state.lastTimestamp()) + 1);
+        stampedLast = Math.max(now, Math.max(stampedLast, state.lastTimestamp()) + 1);
         return stampedLast;
     }
-
-    private long stampedLast;
 
     private void write(final long record, final TxEvent event, final byte result, final long timestamp, final long original)
     {

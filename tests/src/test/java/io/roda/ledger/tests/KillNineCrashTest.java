@@ -38,6 +38,7 @@ class KillNineCrashTest
     private static final int ACCOUNTS = 500;
     private static final int CHUNK = 400_000;
     private static final long MAX_ACCOUNTS = 1 << 20;
+    private static final int REMEMBERED = 2048;
 
     @TempDir
     Path tmp;
@@ -47,7 +48,9 @@ class KillNineCrashTest
     {
         final int cycles = Integer.getInteger("roda.crashCycles", 3);
         final PaymentCrashWorkload workload = new PaymentCrashWorkload(7, ACCOUNTS);
-        final PaymentModel model = new PaymentModel(MAX_ACCOUNTS, 1 << 20, 1 << 20);
+        // a small window and hold table: keys and finished holds are forgotten (and active holds hit capacity)
+        // within a few cycles, and the model's chain evaluation (a deep copy) stays cheap
+        final PaymentModel model = new PaymentModel(MAX_ACCOUNTS, REMEMBERED, REMEMBERED);
         final List<Result> modelResults = new ArrayList<>();
         modelResults.add(null); // ids are 1-based
         final Path data = tmp.resolve("ledger");
@@ -59,7 +62,8 @@ class KillNineCrashTest
             final Path input = tmp.resolve("input.csv");
             workload.write(input, recovered + 1, recovered + CHUNK);
             assertTrue(recovered == 0 || !workload.linked(recovered), "runs resume at a chain boundary");
-            final Process child = Cli.builder("apply", "--data", data.toString(), "--input", input.toString())
+            final Process child = Cli.builder("apply", "--data", data.toString(), "--input", input.toString(),
+                    "--idempotency-window", String.valueOf(REMEMBERED), "--max-holds", String.valueOf(REMEMBERED))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             final List<String> acked = java.util.Collections.synchronizedList(new ArrayList<>());
             final Thread reader = new Thread(() -> readCompleteLines(child.getInputStream(), acked));
