@@ -223,25 +223,7 @@ final class BenchCommand implements Callable<Integer>
             log.printf("roda bench: %,d accounts, %,d transfers, %s, batch %s, rate %s, idle %s, %d submitting thread(s)%n",
                 accounts, transfers, distribution, batch == 0 ? "streaming" : batch, rate == 0 ? "max" : rate + "/s", idle,
                 threads);
-            log.println("stages: " + String.join(", ", ledger.stagePlacement()) + "; cores: "
-                + Runtime.getRuntime().availableProcessors());
-            long setupLast = 0;
-            for (int a = 1; a <= accounts; a++)
-            {
-                ledger.openAccount(a);
-                setupLast = ledger.deposit(a, INITIAL_BALANCE);
-            }
-            ledger.await(setupLast, Level.COMMITTED, Duration.ofMinutes(5));
-            for (int i = 0; i < warmup; i++)
-            {
-                final int k = i % transfers;
-                setupLast = ledger.transfer(to[k], from[k], 1); // reversed and tiny: every measured transfer still succeeds
-            }
-            if (warmup > 0)
-            {
-                ledger.await(setupLast, Level.COMMITTED, Duration.ofMinutes(5));
-                log.printf("warm-up: %,d transfers done%n", warmup);
-            }
+            final long setupLast = setUp(ledger, log, from, to, false);
             final long firstId = setupLast + 1;
             final long lastId = setupLast + transfers;
 
@@ -357,6 +339,38 @@ final class BenchCommand implements Callable<Integer>
 
     private static final VarHandle NANOS = MethodHandles.arrayElementVarHandle(long[].class);
 
+    /**
+     * Prints where the stages run, opens and funds every account, then runs the warm-up: reversed, tiny transfers
+     * (every measured transfer still succeeds), half of them keyed when {@code keyedWarmup}.
+     *
+     * @return the id of the last set-up transaction, all committed.
+     */
+    private long setUp(final Ledger ledger, final PrintStream log, final int[] from, final int[] to,
+        final boolean keyedWarmup) throws InterruptedException
+    {
+        log.println("stages: " + String.join(", ", ledger.stagePlacement()) + "; cores: "
+            + Runtime.getRuntime().availableProcessors());
+        long last = 0;
+        for (int a = 1; a <= accounts; a++)
+        {
+            ledger.openAccount(a);
+            last = ledger.deposit(a, INITIAL_BALANCE);
+        }
+        ledger.await(last, Level.COMMITTED, Duration.ofMinutes(5));
+        final long salt = System.nanoTime() | 1;
+        for (int i = 0; i < warmup; i++)
+        {
+            final int k = i % transfers;
+            last = keyedWarmup && (i & 1) == 0 ? ledger.transfer(to[k], from[k], 1, ~salt, i) : ledger.transfer(to[k], from[k], 1);
+        }
+        if (warmup > 0)
+        {
+            ledger.await(last, Level.COMMITTED, Duration.ofMinutes(5));
+            log.printf("warm-up: %,d transfers done%s%n", warmup, keyedWarmup ? " (half keyed)" : "");
+        }
+        return last;
+    }
+
     private static final byte PLAIN = 0;
     private static final byte KEYED = 1;
     private static final byte RETRY = 2;
@@ -403,25 +417,7 @@ final class BenchCommand implements Callable<Integer>
             log.printf("roda bench: %,d accounts, %,d transfers as %,d transactions (keys %s, holds %s), %s, idle %s%n",
                 accounts, transfers, total, keys == -1 ? "off" : "on, retried share " + keys,
                 holds == -1 ? "off" : "share " + holds, distribution, idle);
-            log.println("stages: " + String.join(", ", ledger.stagePlacement()) + "; cores: "
-                + Runtime.getRuntime().availableProcessors());
-            long setupLast = 0;
-            for (int a = 1; a <= accounts; a++)
-            {
-                ledger.openAccount(a);
-                setupLast = ledger.deposit(a, INITIAL_BALANCE);
-            }
-            ledger.await(setupLast, Level.COMMITTED, Duration.ofMinutes(5));
-            for (int i = 0; i < warmup; i++)
-            {
-                final int k = i % transfers;
-                setupLast = (i & 1) == 0 ? ledger.transfer(to[k], from[k], 1, salt + 1, i) : ledger.transfer(to[k], from[k], 1);
-            }
-            if (warmup > 0)
-            {
-                ledger.await(setupLast, Level.COMMITTED, Duration.ofMinutes(5));
-                log.printf("warm-up: %,d transfers done (half keyed)%n", warmup);
-            }
+            final long setupLast = setUp(ledger, log, from, to, true);
             final long firstId = setupLast + 1;
             final long lastId = setupLast + total;
             final Recorder recorder = new Recorder(ledger, submitNanos, firstId, lastId, compute, commit);

@@ -64,9 +64,10 @@ final class InspectCommand implements Callable<Integer>
                 {
                     last.removeFirst();
                 }
-                last.addLast(String.format("  tx %d  %s  %s %d%s amount %d%s%s%s -> %s",
-                    txId, java.time.Instant.ofEpochSecond(0, record.timestamp), OpType.fromCode(type), account,
-                    toAccount != 0 ? " -> " + toAccount : "", amount,
+                last.addLast(String.format("  tx %d  %s  %s%s%s %s %s%s%s%s -> %s",
+                    txId, java.time.Instant.ofEpochSecond(0, record.timestamp), OpType.fromCode(type),
+                    type == OpType.TICK_CODE ? "" : " " + account, toAccount != 0 ? " -> " + toAccount : "",
+                    type == OpType.OPEN_CODE ? "overdraft" : "amount", type == OpType.TICK_CODE ? "-" : String.valueOf(amount),
                     record.timeout != 0 ? " timeout " + record.timeout + "s" : "",
                     record.keyed() ? " key " + new java.util.UUID(record.keyHi, record.keyLo) : "",
                     record.linked() ? " linked" : "", Result.fromCode(result)));
@@ -81,8 +82,9 @@ final class InspectCommand implements Callable<Integer>
                 try
                 {
                     final SnapshotFiles.Info info = SnapshotFiles.verify(file);
-                    out.printf("  %s  tx %d  accounts %d  %d bytes  valid%n", file.getFileName(), info.txId(),
-                        info.accounts(), Files.size(file));
+                    out.printf("  %s  tx %d  accounts %d  holds %d  keys %d  ledger time %s  %d bytes  valid%n",
+                        file.getFileName(), info.txId(), info.accounts(), info.holds(), info.keys(),
+                        java.time.Instant.ofEpochSecond(0, info.timestamp()), Files.size(file));
                 }
                 catch (final IOException | RuntimeException e) // as recovery does: a damaged snapshot is reported, not fatal
                 {

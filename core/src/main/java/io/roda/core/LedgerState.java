@@ -79,6 +79,8 @@ public final class LedgerState
     private final int maxChain;
     private long lastTimestamp;
     private long duplicateOf;
+    private int fromChecked;
+    private int toChecked;
     private volatile long chainVersion;
 
     private boolean inChain;
@@ -176,11 +178,19 @@ public final class LedgerState
     }
 
     /**
-     * Ends the chain: keeps its effects when {@code commit}, else undoes every one of them (its timestamps
-     * stay consumed: ledger time never goes back).
+     * Ends the chain: keeps its effects when {@code commit}, else undoes every one of them. Its timestamps stay
+     * consumed, those of the members after a failing one (never evaluated) included: ledger time moves to
+     * {@code lastStamp}, the last member's timestamp, and never goes back.
+     *
+     * @throws IllegalArgumentException when {@code lastStamp} is below the last timestamp applied.
      */
-    public void endChain(final boolean commit)
+    public void endChain(final boolean commit, final long lastStamp)
     {
+        if (lastStamp < lastTimestamp)
+        {
+            throw new IllegalArgumentException("the chain's last timestamp " + lastStamp + " is below ledger time "
+                + lastTimestamp);
+        }
         if (!inChain)
         {
             throw new IllegalStateException("no chain in progress");
@@ -196,6 +206,7 @@ public final class LedgerState
         {
             rollback();
         }
+        lastTimestamp = lastStamp;
         inChain = false;
         chainOpenedCount = 0;
         undoTop = 0;
@@ -437,7 +448,13 @@ public final class LedgerState
         return Result.OK.code();
     }
 
-    private byte transfer(final long txId, final long from, final long to, final long amount)
+    /**
+     * The checks transfer and hold share, in their documented order: INVALID_ACCOUNT, SAME_ACCOUNT, INVALID_AMOUNT,
+     * ACCOUNT_NOT_FOUND, INSUFFICIENT_FUNDS (available(FROM) < amount).
+     *
+     * @return 0 when they pass (the slots are then in {@link #fromChecked} and {@link #toChecked}), else the result.
+     */
+    private byte checkTwoAccounts(final long from, final long to, final long amount)
     {
         if (from <= 0 || to <= 0)
         {
@@ -458,18 +475,30 @@ public final class LedgerState
             return Result.ACCOUNT_NOT_FOUND.code();
         }
         final int f = (int)fromSlot;
-        final int t = (int)toSlot;
-        final long fromBalance = slots.getLong(f, BALANCE);
-        if (availableBelow(fromBalance, slots.getLong(f, DEBITS_PENDING), slots.getLong(f, OVERDRAFT), amount))
+        if (availableBelow(slots.getLong(f, BALANCE), slots.getLong(f, DEBITS_PENDING), slots.getLong(f, OVERDRAFT), amount))
         {
             return Result.INSUFFICIENT_FUNDS.code();
         }
+        fromChecked = f;
+        toChecked = (int)toSlot;
+        return 0;
+    }
+
+    private byte transfer(final long txId, final long from, final long to, final long amount)
+    {
+        final byte failed = checkTwoAccounts(from, to, amount);
+        if (failed != 0)
+        {
+            return failed;
+        }
+        final int f = fromChecked;
+        final int t = toChecked;
         final long toBalance = slots.getLong(t, BALANCE);
         if (toBalance > MAX_VALUE - amount)
         {
             return Result.OVERFLOW.code();
         }
-        setBalance(f, fromBalance - amount, txId);
+        setBalance(f, slots.getLong(f, BALANCE) - amount, txId);
         setBalance(t, toBalance + amount, txId);
         return Result.OK.code();
     }
@@ -477,31 +506,14 @@ public final class LedgerState
     private byte hold(final long txId, final long timestamp, final long from, final long to, final long amount,
         final int timeout)
     {
-        if (from <= 0 || to <= 0)
+        final byte failed = checkTwoAccounts(from, to, amount);
+        if (failed != 0)
         {
-            return Result.INVALID_ACCOUNT.code();
+            return failed;
         }
-        if (from == to)
-        {
-            return Result.SAME_ACCOUNT.code();
-        }
-        if (amount <= 0)
-        {
-            return Result.INVALID_AMOUNT.code();
-        }
-        final long fromSlot = slotOf(from);
-        final long toSlot = slotOf(to);
-        if (fromSlot == DirectIndex.MISSING || toSlot == DirectIndex.MISSING)
-        {
-            return Result.ACCOUNT_NOT_FOUND.code();
-        }
-        final int f = (int)fromSlot;
-        final int t = (int)toSlot;
+        final int f = fromChecked;
+        final int t = toChecked;
         final long debitsPending = slots.getLong(f, DEBITS_PENDING);
-        if (availableBelow(slots.getLong(f, BALANCE), debitsPending, slots.getLong(f, OVERDRAFT), amount))
-        {
-            return Result.INSUFFICIENT_FUNDS.code();
-        }
         final long creditsPending = slots.getLong(t, CREDITS_PENDING);
         if (debitsPending > MAX_VALUE - amount || creditsPending > MAX_VALUE - amount)
         {

@@ -106,6 +106,11 @@ public final class Replayer
             throw new ReplayException(txId, "transaction " + txId + " makes a linked chain longer than "
                 + maxChain + " members", null);
         }
+        if (buffered > 0 && timestamp <= stamps[buffered - 1])
+        {
+            throw new ReplayException(txId, "transaction " + txId + " has timestamp " + timestamp
+                + ", not after the previous member of its chain (" + stamps[buffered - 1] + ")", null);
+        }
         final int i = buffered++;
         txIds[i] = txId;
         stamps[i] = timestamp;
@@ -143,13 +148,13 @@ public final class Replayer
                     original = state.duplicateOf();
                 }
             }
-            state.endChain(failed < 0);
+            state.endChain(failed < 0, stamps[count - 1]);
         }
         catch (final IllegalArgumentException | IllegalStateException e)
         {
             if (state.inChain())
             {
-                state.endChain(false);
+                state.endChain(false, Math.max(stamps[count - 1], state.lastTimestamp()));
             }
             throw new ReplayException(txIds[0], "chain of transactions " + txIds[0] + ".." + txIds[count - 1] + ": "
                 + e.getMessage(), e);

@@ -132,7 +132,7 @@ class PaymentRulesModelTest
                 break;
             }
         }
-        state.endChain(failed < 0);
+        state.endChain(failed < 0, stamps[ops.size() - 1]);
         if (failed >= 0)
         {
             for (int i = 0; i < ops.size(); i++)

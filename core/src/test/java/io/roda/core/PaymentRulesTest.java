@@ -168,7 +168,7 @@ class PaymentRulesTest
                 }
             }
             assertEquals(failAt, failed, "the members before the failing one succeed");
-            state.endChain(false);
+            state.endChain(false, now);
             txId = first + length - 1;
             assertEquals(hash, state.stateHash(), "nothing of a chain failing at " + failAt + " applied");
             assertFalse(state.readBalance(7, new long[LedgerState.FIELDS]), "its open did not happen");
@@ -186,7 +186,7 @@ class PaymentRulesTest
         assertEquals(Result.DUPLICATE.code(), state.apply(first + 3, ++now, OpType.HOLD_CODE, 1, 7, 300, 0, true, 9, 9),
             "a key consumed earlier in the chain counts as consumed");
         assertEquals(first + 1, state.duplicateOf());
-        state.endChain(false);
+        state.endChain(false, now);
         assertEquals(hash, state.stateHash());
     }
 

@@ -373,19 +373,8 @@ public final class Ledger implements AutoCloseable
         {
             throw new IllegalArgumentException("a chain has 1.." + config.maxChain() + " operations, not " + count);
         }
-        if (state != OPEN)
-        {
-            checkFailed();
-            throw new LedgerClosedException("ledger in " + config.directory() + " is closed");
-        }
-        final long id = submissions.submitChain(packed, count);
-        if (id == SubmissionRing.CLOSED)
-        {
-            checkFailed();
-            throw new LedgerClosedException("ledger in " + config.directory() + " is closed");
-        }
-        sequencer.wakeAfterFence();
-        return id;
+        checkAccepting();
+        return accepted(submissions.submitChain(packed, count));
     }
 
     private long submit(final int type, final long account, final long toAccount, final long amount)
@@ -396,12 +385,22 @@ public final class Ledger implements AutoCloseable
     private long submit(final int type, final int flags, final int timeout, final long account, final long toAccount,
         final long amount, final long keyHi, final long keyLo)
     {
+        checkAccepting();
+        return accepted(submissions.submit(type, flags, timeout, account, toAccount, amount, keyHi, keyLo));
+    }
+
+    private void checkAccepting()
+    {
         if (state != OPEN)
         {
             checkFailed();
             throw new LedgerClosedException("ledger in " + config.directory() + " is closed");
         }
-        final long id = submissions.submit(type, flags, timeout, account, toAccount, amount, keyHi, keyLo);
+    }
+
+    /** @return the id the ring handed out, after waking the sequencer; throws when the ring was closed. */
+    private long accepted(final long id)
+    {
         if (id == SubmissionRing.CLOSED)
         {
             checkFailed();

@@ -261,7 +261,8 @@ public final class Recovery
                 snapshot == null ? null : snapshot.file().getFileName().toString(), List.copyOf(damaged),
                 replayed[0], state.accountCount(), zeroSum, scan.truncatedBytes(), scan.truncation(),
                 WalReader.listSegments(walDir).size(), state.stateHash(), System.nanoTime() - start,
-                watermark, maxAccounts);
+                watermark, maxAccounts, maxHolds, window, state.holds().size(), state.keys().size(),
+                state.lastTimestamp());
             if (!zeroSum)
             {
                 throw new RecoveryException("the recovered state of " + dir + " breaks the ledger's invariants: " + broken,

@@ -19,9 +19,15 @@ import java.util.List;
  * @param nanos             how long recovery took.
  * @param commitWatermark   the LEDGER file's commit watermark: recovery never ends below it.
  * @param maxAccounts       the capacity the state was built with (the stored one, when adopted).
+ * @param maxHolds          the holds the state remembers (the stored value, when adopted).
+ * @param idempotencyWindow the keys the state remembers (the stored value, when adopted).
+ * @param holds             holds remembered after recovery (active and finished).
+ * @param keys              idempotency keys remembered after recovery.
+ * @param ledgerTime        the timestamp of the last transaction recovered (0 for an empty ledger).
  */
 public record RecoveryReport(long lastTxId, long snapshotTxId, String snapshotFile, List<String> damagedSnapshots,
     long replayed, long accounts, boolean zeroSum, long truncatedBytes, String truncation, int walSegments,
-    long stateHash, long nanos, long commitWatermark, long maxAccounts)
+    long stateHash, long nanos, long commitWatermark, long maxAccounts, long maxHolds, long idempotencyWindow,
+    long holds, long keys, long ledgerTime)
 {
 }

@@ -138,9 +138,9 @@ public final class PaymentModel
         }
         if (failed >= 0)
         {
-            final long time = lastTimestamp;
             restoreFrom(saved);
-            lastTimestamp = time;
+            // every member's timestamp is consumed, those after the failing one (never evaluated) included
+            lastTimestamp = timestamps[ops.size() - 1];
             for (int i = 0; i < ops.size(); i++)
             {
                 if (i != failed)

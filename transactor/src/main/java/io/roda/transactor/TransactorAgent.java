@@ -180,7 +180,7 @@ public final class TransactorAgent implements Agent
             }
         }
         final long original = failed >= 0 ? state.duplicateOf() : 0;
-        state.endChain(failed < 0);
+        state.endChain(failed < 0, chainStamps[count - 1]);
         for (int i = 0; i < count; i++)
         {
             final TxEvent event = fromSequencer.get(start + i);

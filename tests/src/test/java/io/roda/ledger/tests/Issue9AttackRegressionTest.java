@@ -235,4 +235,67 @@ class Issue9AttackRegressionTest
         assertTrue(dangling.err().contains("line 2 is linked but no operation follows it"), dangling.err());
         assertEquals("", dangling.out(), "the unfinished chain was not submitted");
     }
+
+    /**
+     * Second attack, defect 1: a failed chain left ledger time at its failing member's timestamp, so after a
+     * restart later transactions were stamped below the chain's last member and a hold that had expired for the
+     * ledger that never stopped was still active for the restarted one (a post moved money in one, not the other).
+     */
+    @Test
+    void aFailedChainConsumesAllItsTimestampsSoARestartChangesNothing() throws Exception
+    {
+        for (final boolean snapshots : new boolean[] {true, false})
+        {
+            final java.util.List<String> kept = failedChainThenPost(dir.resolve("kept-" + snapshots), false, snapshots);
+            final java.util.List<String> restarted = failedChainThenPost(dir.resolve("restarted-" + snapshots), true,
+                snapshots);
+            assertEquals(kept, restarted, "the same workload with and without a restart (snapshots " + snapshots + ")");
+            assertTrue(kept.contains("post HOLD_EXPIRED"), kept.toString());
+        }
+    }
+
+    private static java.util.List<String> failedChainThenPost(final Path data, final boolean restart,
+        final boolean snapshots) throws Exception
+    {
+        final AtomicLong now = new AtomicLong(1_800_000_000_000_000_000L);
+        final LedgerClock clock = now::get;
+        final LedgerConfig config = LedgerConfig.builder(data).clock(clock).snapshotEveryTx(snapshots ? 1 : 0)
+            .snapshotOnClose(snapshots).build();
+        final java.util.List<String> out = new java.util.ArrayList<>();
+        Ledger ledger = Ledger.open(config);
+        try
+        {
+            ledger.openAccount(1);
+            ledger.openAccount(2);
+            ledger.deposit(1, 100);
+            final long hold = ledger.hold(1, 2, 10, 1);
+            assertTrue(ledger.await(hold, Level.COMMITTED, Duration.ofSeconds(10)));
+            final long expiry = ledger.status(hold).timestamp() + 1_000_000_000L;
+            now.set(expiry - 3); // frozen below the expiry: no TICK; the chain's stamps run past it
+            final long first = ledger.chainBuilder().transfer(1, 2, 1_000_000)
+                .deposit(1, 1).deposit(1, 1).deposit(1, 1).deposit(1, 1).submit();
+            assertTrue(ledger.await(first + 4, Level.COMMITTED, Duration.ofSeconds(10)));
+            for (int i = 0; i < 5; i++)
+            {
+                out.add("chain " + i + " " + ledger.status(first + i).result() + " at "
+                    + (ledger.status(first + i).timestamp() - expiry));
+            }
+            if (restart)
+            {
+                ledger.close();
+                ledger = Ledger.open(config);
+            }
+            final long post = ledger.post(hold, 0);
+            assertTrue(ledger.await(post, Level.COMMITTED, Duration.ofSeconds(10)));
+            out.add("post " + ledger.status(post).result());
+            out.add("at " + (ledger.status(post).timestamp() - expiry));
+            ledger.forEachAccount((account, balance, dp, cp, od, lastTx) ->
+                out.add("account " + account + " " + balance + " " + dp + " " + cp));
+        }
+        finally
+        {
+            ledger.close();
+        }
+        return out;
+    }
 }
