@@ -2,7 +2,8 @@ package io.roda.core;
 
 /**
  * Layout of one record of the transaction journal: the Roda {@code JournalStore} (ring mode) the
- * transactor writes and the WAL storer and snapshotter read. One record per transaction, 80 bytes:
+ * transactor writes and the WAL storer and snapshotter read. One record per transaction, 64 bytes (one cache
+ * line):
  *
  * <pre>
  *   0 tx id (8)
@@ -11,9 +12,7 @@ package io.roda.core;
  *  24 to account (8)
  *  32 amount (8; the overdraft of an open)
  *  40 timestamp: ledger time in nanoseconds since the epoch (8)
- *  48 key high (8) | 56 key low (8): the idempotency key when KEYED, else 0
- *  64 for DUPLICATE and KEY_REUSED, the transaction that consumed the key, else 0 (8)
- *  72 zero (8)
+ *  48 key high (8) | 56 key low (8): the idempotency key when KEYED, else undefined (not written)
  * </pre>
  *
  * The record is the whole operation, so the snapshotter replays it through the same rules the transactor ran.
@@ -21,7 +20,7 @@ package io.roda.core;
 public final class TxJournalDescriptor
 {
     /** Bytes per record. */
-    public static final int LENGTH = 80;
+    public static final int LENGTH = 64;
     /** Offset of the transaction id. */
     public static final int TX_ID_OFFSET = 0;
     /** Offset of the op type code. */
@@ -44,8 +43,6 @@ public final class TxJournalDescriptor
     public static final int KEY_HI_OFFSET = 48;
     /** Offset of the key's low half. */
     public static final int KEY_LO_OFFSET = 56;
-    /** Offset of the id a DUPLICATE / KEY_REUSED refers to. */
-    public static final int DUPLICATE_OF_OFFSET = 64;
 
     /** Flag: the operation is linked to the next one (a chain member other than the last). */
     public static final int LINKED = 1;

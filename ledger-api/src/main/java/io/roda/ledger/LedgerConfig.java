@@ -362,7 +362,7 @@ public final class LedgerConfig
             return this;
         }
 
-        /** Transaction journal records (80 bytes each; default 524,288 = 40 MiB). */
+        /** Transaction journal records (64 bytes each; default 524,288 = 32 MiB). */
         public Builder journalSize(final int value)
         {
             journalSize = (int)range("journalSize", value, 2, 1 << 24);

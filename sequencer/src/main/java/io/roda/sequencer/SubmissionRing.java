@@ -64,8 +64,11 @@ public final class SubmissionRing
     static final long CHAIN = FULL << 2;
     static final int ROUND_SHIFT = REF_BITS + 3;
     /** Longs per staged operation: see {@link #pack}. */
-    public static final int FIELDS = 8;
-    /** Field of a staged operation: type (8 bits) | flags (8 bits) << 8 | timeout (32 bits) << 32. */
+    public static final int FIELDS = 6;
+    /**
+     * Field of a staged operation: type (8 bits) | flags (8 bits) << 8 | chain length (16 bits, the first member
+     * of a chain only; 0 means 1) << 16 | timeout (32 bits) << 32.
+     */
     public static final int F_HEAD = 0;
     /** Field: account, from account or hold id. */
     public static final int F_ACCOUNT = 1;
@@ -77,7 +80,7 @@ public final class SubmissionRing
     public static final int F_KEY_HI = 4;
     /** Field: key low half. */
     public static final int F_KEY_LO = 5;
-    private static final int F_LENGTH = 6;
+    private static final long LENGTH_MASK = 0xFFFFL << 16;
     /** Returned by {@link #trySubmit} when it would have to wait. */
     public static final long BUSY = -2;
 
@@ -138,7 +141,13 @@ public final class SubmissionRing
     /** @return the head field of a staged operation. */
     public static long pack(final int type, final int flags, final int timeout)
     {
-        return (type & 0xFF) | (long)(flags & 0xFF) << 8 | (long)timeout << 32;
+        return (type & 0xFF) | (long)(flags & 0xFF) << 8 | (long)timeout << 32; // chain length 0
+    }
+
+    /** @return the chain length in a head field (0 for a single operation or a member other than the first). */
+    static int lengthOf(final long head)
+    {
+        return (int)((head & LENGTH_MASK) >>> 16);
     }
 
     /** @return the type in a head field. */
@@ -341,7 +350,7 @@ public final class SubmissionRing
         }
         final Lane lane = (Lane)LANES.getAcquire(lanes, (int)(cell >>> LANE_SLOT_BITS) & (MAX_LANES - 1));
         final int slot = (int)cell & ((1 << LANE_SLOT_BITS) - 1);
-        return Math.max(1, lane.data[slot * FIELDS + F_LENGTH]);
+        return Math.max(1, lengthOf(lane.data[slot * FIELDS + F_HEAD]));
     }
 
     /**
@@ -474,7 +483,7 @@ public final class SubmissionRing
         final Lane lane = (Lane)LANES.getAcquire(lanes, (int)(cell >>> LANE_SLOT_BITS) & (MAX_LANES - 1));
         final int slot = (int)cell & ((1 << LANE_SLOT_BITS) - 1);
         final long[] data = lane.data;
-        final int count = (cell & CHAIN) == 0 ? 1 : (int)data[slot * FIELDS + F_LENGTH];
+        final int count = (cell & CHAIN) == 0 ? 1 : Math.max(1, lengthOf(data[slot * FIELDS + F_HEAD]));
         if (count > 1)
         {
             // nobody may see the tail inside the chain once its cells are re-armed
@@ -631,7 +640,6 @@ public final class SubmissionRing
             data[at + F_AMOUNT] = amount;
             data[at + F_KEY_HI] = keyHi;
             data[at + F_KEY_LO] = keyLo;
-            data[at + F_LENGTH] = 1;
             return slot;
         }
 
@@ -647,7 +655,7 @@ public final class SubmissionRing
             {
                 final int at = ((first + i) & slotMask) * FIELDS;
                 System.arraycopy(ops, i * FIELDS, data, at, FIELDS);
-                data[at + F_LENGTH] = i == 0 ? count : 1;
+                data[at + F_HEAD] = (data[at + F_HEAD] & ~LENGTH_MASK) | (i == 0 ? (long)count << 16 : 0);
             }
             return first;
         }

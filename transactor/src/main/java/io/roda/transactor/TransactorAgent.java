@@ -210,9 +210,11 @@ public final class TransactorAgent implements Agent
         b.putLong(at + TxJournalDescriptor.TO_ACCOUNT_OFFSET, event.toAccount);
         b.putLong(at + TxJournalDescriptor.AMOUNT_OFFSET, event.amount);
         b.putLong(at + TxJournalDescriptor.TIMESTAMP_OFFSET, timestamp);
-        b.putLong(at + TxJournalDescriptor.KEY_HI_OFFSET, event.keyHi);
-        b.putLong(at + TxJournalDescriptor.KEY_LO_OFFSET, event.keyLo);
-        b.putLong(at + TxJournalDescriptor.DUPLICATE_OF_OFFSET, original);
+        if ((event.flags & TxJournalDescriptor.KEYED) != 0)
+        {
+            b.putLong(at + TxJournalDescriptor.KEY_HI_OFFSET, event.keyHi);
+            b.putLong(at + TxJournalDescriptor.KEY_LO_OFFSET, event.keyLo);
+        }
         results.put(event.txId, result, timestamp, original);
     }
 
