@@ -128,7 +128,7 @@ public final class Holds
         }
     }
 
-    /** @return the number of entries that can still be added, chain slack included. */
+    /** @return whether another active hold fits: fewer than {@code capacity} are active and the arrays have room. */
     public boolean hasRoomForActive()
     {
         return active < capacity && size() < maxEntries;
