@@ -390,7 +390,13 @@ public final class LedgerState
         return Result.OK.code();
     }
 
-    private byte deposit(final long txId, final long account, final long amount)
+    /**
+     * The checks deposit and withdraw share, in their documented order: INVALID_ACCOUNT, INVALID_AMOUNT,
+     * ACCOUNT_NOT_FOUND.
+     *
+     * @return 0 when they pass (the account's slot is then in {@link #fromChecked}), else the result.
+     */
+    private byte checkOneAccount(final long account, final long amount)
     {
         if (account <= 0)
         {
@@ -405,33 +411,37 @@ public final class LedgerState
         {
             return Result.ACCOUNT_NOT_FOUND.code();
         }
-        final long balance = slots.getLong((int)slot, BALANCE);
+        fromChecked = (int)slot;
+        return 0;
+    }
+
+    private byte deposit(final long txId, final long account, final long amount)
+    {
+        final byte failed = checkOneAccount(account, amount);
+        if (failed != 0)
+        {
+            return failed;
+        }
+        final int s = fromChecked;
+        final long balance = slots.getLong(s, BALANCE);
         final long system = slots.getLong(SYSTEM_SLOT, BALANCE);
         if (balance > MAX_VALUE - amount || system < -MAX_VALUE + amount)
         {
             return Result.OVERFLOW.code();
         }
-        setBalance((int)slot, balance + amount, txId);
+        setBalance(s, balance + amount, txId);
         setBalance(SYSTEM_SLOT, system - amount, txId);
         return Result.OK.code();
     }
 
     private byte withdraw(final long txId, final long account, final long amount)
     {
-        if (account <= 0)
+        final byte failed = checkOneAccount(account, amount);
+        if (failed != 0)
         {
-            return Result.INVALID_ACCOUNT.code();
+            return failed;
         }
-        if (amount <= 0)
-        {
-            return Result.INVALID_AMOUNT.code();
-        }
-        final long slot = slotOf(account);
-        if (slot == DirectIndex.MISSING)
-        {
-            return Result.ACCOUNT_NOT_FOUND.code();
-        }
-        final int s = (int)slot;
+        final int s = fromChecked;
         final long balance = slots.getLong(s, BALANCE);
         if (availableBelow(balance, slots.getLong(s, DEBITS_PENDING), slots.getLong(s, OVERDRAFT), amount))
         {
@@ -788,27 +798,17 @@ public final class LedgerState
     {
         while (true)
         {
-            final long before = (long)CHAIN_VERSION.getAcquire(this);
-            if ((before & 1) == 0)
+            final long before = awaitNoChain();
+            final long slot = accounts.get(account);
+            final boolean open = slot != DirectIndex.MISSING && slot < slots.capacity();
+            if (open)
             {
-                final long slot = accounts.get(account);
-                if (slot == DirectIndex.MISSING || slot >= slots.capacity())
-                {
-                    VarHandle.loadLoadFence();
-                    if ((long)CHAIN_VERSION.getAcquire(this) == before)
-                    {
-                        return false;
-                    }
-                    continue;
-                }
                 slots.read((int)slot, dst);
-                VarHandle.loadLoadFence();
-                if ((long)CHAIN_VERSION.getAcquire(this) == before)
-                {
-                    return true;
-                }
             }
-            Thread.onSpinWait();
+            if (noChainSince(before))
+            {
+                return open;
+            }
         }
     }
 
@@ -820,17 +820,12 @@ public final class LedgerState
     {
         while (true)
         {
-            final long before = (long)CHAIN_VERSION.getAcquire(this);
-            if ((before & 1) == 0)
+            final long before = awaitNoChain();
+            final long txId = keys.lookup(keyHi, keyLo);
+            if (noChainSince(before))
             {
-                final long txId = keys.lookup(keyHi, keyLo);
-                VarHandle.loadLoadFence();
-                if ((long)CHAIN_VERSION.getAcquire(this) == before)
-                {
-                    return txId;
-                }
+                return txId;
             }
-            Thread.onSpinWait();
         }
     }
 
@@ -839,17 +834,12 @@ public final class LedgerState
     {
         while (true)
         {
-            final long before = (long)CHAIN_VERSION.getAcquire(this);
-            if ((before & 1) == 0)
+            final long before = awaitNoChain();
+            final long count = accounts.size() - 1;
+            if (noChainSince(before))
             {
-                final long count = accounts.size() - 1;
-                VarHandle.loadLoadFence();
-                if ((long)CHAIN_VERSION.getAcquire(this) == before)
-                {
-                    return count;
-                }
+                return count;
             }
-            Thread.onSpinWait();
         }
     }
 
@@ -858,18 +848,36 @@ public final class LedgerState
     {
         while (true)
         {
-            final long before = (long)CHAIN_VERSION.getAcquire(this);
-            if ((before & 1) == 0)
+            final long before = awaitNoChain();
+            slots.read(slot, dst);
+            if (noChainSince(before))
             {
-                slots.read(slot, dst);
-                VarHandle.loadLoadFence();
-                if ((long)CHAIN_VERSION.getAcquire(this) == before)
-                {
-                    return;
-                }
+                return;
             }
+        }
+    }
+
+    /**
+     * Reader side of the state-wide chain version: waits while a chain is in progress (odd version). Owner
+     * thread: never inside its own chain, it would wait forever.
+     *
+     * @return the (even) version to pass to {@link #noChainSince} after reading.
+     */
+    private long awaitNoChain()
+    {
+        long version;
+        while (((version = (long)CHAIN_VERSION.getAcquire(this)) & 1) != 0)
+        {
             Thread.onSpinWait();
         }
+        return version;
+    }
+
+    /** @return whether no chain began or ended since {@link #awaitNoChain} returned {@code before}: the reads hold. */
+    private boolean noChainSince(final long before)
+    {
+        VarHandle.loadLoadFence();
+        return (long)CHAIN_VERSION.getAcquire(this) == before;
     }
 
     /** @return the most accounts this state holds. */
