@@ -228,10 +228,8 @@ final class BenchCommand implements Callable<Integer>
             final long lastId = setupLast + transfers;
 
             final Recorder recorder = new Recorder(ledger, submitNanos, firstId, lastId, compute, commit);
-            final Thread recorderThread = new Thread(recorder, "bench-recorder");
             final long start = System.nanoTime();
-            recorder.start = start;
-            recorderThread.start();
+            final Thread recorderThread = recorder.startAt(start);
             final Thread[] submitters = new Thread[threads - 1];
             for (int t = 1; t < threads; t++)
             {
@@ -296,10 +294,7 @@ final class BenchCommand implements Callable<Integer>
             final Long computedTps = perSecond(transfers, computeSeconds);
             log.printf("%nresult: %,d transfers committed in %.3f s = %,d committed transfers/s (computed: %,d/s)%n",
                 transfers, commitSeconds, committedTps, computedTps);
-            log.printf("compute latency us: p50 %s  p99 %s  p99.9 %s  max %s%n", us(compute, 50), us(compute, 99),
-                us(compute, 99.9), us(compute, 100));
-            log.printf("commit  latency us: p50 %s  p99 %s  p99.9 %s  max %s%n", us(commit, 50), us(commit, 99),
-                us(commit, 99.9), us(commit, 100));
+            printLatencies(log, compute, commit);
             if (rate > 0)
             {
                 log.printf("send lag us (load generator behind schedule): p50 %s  p99 %s  max %s%n", us(sendLag, 50),
@@ -421,10 +416,8 @@ final class BenchCommand implements Callable<Integer>
             final long firstId = setupLast + 1;
             final long lastId = setupLast + total;
             final Recorder recorder = new Recorder(ledger, submitNanos, firstId, lastId, compute, commit);
-            final Thread recorderThread = new Thread(recorder, "bench-recorder");
             final long start = System.nanoTime();
-            recorder.start = start;
-            recorderThread.start();
+            final Thread recorderThread = recorder.startAt(start);
             int t = 0;
             long holdId = 0;
             for (int x = 0; x < total; x++)
@@ -482,10 +475,7 @@ final class BenchCommand implements Callable<Integer>
             log.printf("%nresult: %,d transactions committed in %.3f s = %,d committed transactions/s "
                 + "(%,d transfers/s; computed: %,d transactions/s)%n", total, commitSeconds, perSecond(total, commitSeconds),
                 perSecond(transfers, commitSeconds), perSecond(total, computeSeconds));
-            log.printf("compute latency us: p50 %s  p99 %s  p99.9 %s  max %s%n", us(compute, 50), us(compute, 99),
-                us(compute, 99.9), us(compute, 100));
-            log.printf("commit  latency us: p50 %s  p99 %s  p99.9 %s  max %s%n", us(commit, 50), us(commit, 99),
-                us(commit, 99.9), us(commit, 100));
+            printLatencies(log, compute, commit);
             log.println("verification: " + verdict);
             if (json != null)
             {
@@ -629,6 +619,14 @@ final class BenchCommand implements Callable<Integer>
             .put("p999", h.getValueAtPercentile(99.9) / 1000.0).put("max", h.getMaxValue() / 1000.0);
     }
 
+    private static void printLatencies(final PrintStream log, final Histogram compute, final Histogram commit)
+    {
+        log.printf("compute latency us: p50 %s  p99 %s  p99.9 %s  max %s%n", us(compute, 50), us(compute, 99),
+            us(compute, 99.9), us(compute, 100));
+        log.printf("commit  latency us: p50 %s  p99 %s  p99.9 %s  max %s%n", us(commit, 50), us(commit, 99),
+            us(commit, 99.9), us(commit, 100));
+    }
+
     private static String us(final Histogram h, final double percentile)
     {
         final long nanos = percentile >= 100 ? h.getMaxValue() : h.getValueAtPercentile(percentile);
@@ -682,6 +680,15 @@ final class BenchCommand implements Callable<Integer>
             this.lastId = lastId;
             this.compute = compute;
             this.commit = commit;
+        }
+
+        /** Starts recording on its own thread, with latencies counted from {@code startNanos}. @return the thread. */
+        Thread startAt(final long startNanos)
+        {
+            start = startNanos;
+            final Thread thread = new Thread(this, "bench-recorder");
+            thread.start();
+            return thread;
         }
 
         /** Records, for every id after {@code done} up to {@code reached}, its latency at {@code now}. */
