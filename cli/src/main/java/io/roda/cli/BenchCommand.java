@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
@@ -17,6 +18,7 @@ import org.HdrHistogram.Histogram;
 
 import io.roda.common.AgentRunner;
 import io.roda.core.Result;
+import io.roda.common.StageStats;
 import io.roda.ledger.Ledger;
 import io.roda.ledger.LedgerConfig;
 import io.roda.ledger.Level;
@@ -228,6 +230,7 @@ final class BenchCommand implements Callable<Integer>
             final long lastId = setupLast + transfers;
 
             final Recorder recorder = new Recorder(ledger, submitNanos, firstId, lastId, compute, commit);
+            final List<StageStats> stagesBefore = ledger.stageStats();
             final long start = System.nanoTime();
             final Thread recorderThread = recorder.startAt(start);
             final Thread[] submitters = new Thread[threads - 1];
@@ -286,6 +289,7 @@ final class BenchCommand implements Callable<Integer>
                 submitter.join();
             }
             recorderThread.join();
+            final List<StageStats> stages = settledStats(ledger, stagesBefore, transfers);
             final double computeSeconds = (recorder.computedAt - start) / 1e9;
             final double commitSeconds = (recorder.committedAt - start) / 1e9;
 
@@ -300,6 +304,7 @@ final class BenchCommand implements Callable<Integer>
                 log.printf("send lag us (load generator behind schedule): p50 %s  p99 %s  max %s%n", us(sendLag, 50),
                     us(sendLag, 99), us(sendLag, 100));
             }
+            printStages(log, stages);
             log.println("verification: " + verdict);
             if (json != null)
             {
@@ -315,7 +320,8 @@ final class BenchCommand implements Callable<Integer>
                     .put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
                     .put("cores", Runtime.getRuntime().availableProcessors())
                     .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
-                    .put("wal_bytes_per_transfer", 40).put("verified", verdict.startsWith("ok"));
+                    .put("wal_bytes_per_transfer", 40).put("stage_counters", stageCounters(stages))
+                    .put("verified", verdict.startsWith("ok"));
                 Files.writeString(json, out + "\n");
             }
             if (hgrm != null)
@@ -416,6 +422,7 @@ final class BenchCommand implements Callable<Integer>
             final long firstId = setupLast + 1;
             final long lastId = setupLast + total;
             final Recorder recorder = new Recorder(ledger, submitNanos, firstId, lastId, compute, commit);
+            final List<StageStats> stagesBefore = ledger.stageStats();
             final long start = System.nanoTime();
             final Thread recorderThread = recorder.startAt(start);
             int t = 0;
@@ -449,6 +456,7 @@ final class BenchCommand implements Callable<Integer>
                 }
             }
             recorderThread.join();
+            final List<StageStats> stages = settledStats(ledger, stagesBefore, total);
             final double computeSeconds = (recorder.computedAt - start) / 1e9;
             final double commitSeconds = (recorder.committedAt - start) / 1e9;
             long wrong = 0;
@@ -476,6 +484,7 @@ final class BenchCommand implements Callable<Integer>
                 + "(%,d transfers/s; computed: %,d transactions/s)%n", total, commitSeconds, perSecond(total, commitSeconds),
                 perSecond(transfers, commitSeconds), perSecond(total, computeSeconds));
             printLatencies(log, compute, commit);
+            printStages(log, stages);
             log.println("verification: " + verdict);
             if (json != null)
             {
@@ -489,7 +498,8 @@ final class BenchCommand implements Callable<Integer>
                     .put("commit_latency_us", latency(commit)).put("compute_latency_us", latency(compute))
                     .put("warmup_transfers", warmup).put("idle_strategy", idle).put("stages", ledger.stagePlacement())
                     .put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
-                    .put("cores", Runtime.getRuntime().availableProcessors()).put("verified", ok);
+                    .put("cores", Runtime.getRuntime().availableProcessors())
+                    .put("stage_counters", stageCounters(stages)).put("verified", ok);
                 Files.writeString(json, out + "\n");
             }
             if (!ok)
@@ -631,6 +641,76 @@ final class BenchCommand implements Callable<Integer>
     {
         final long nanos = percentile >= 100 ? h.getMaxValue() : h.getValueAtPercentile(percentile);
         return String.format("%.1f", nanos / 1000.0);
+    }
+
+    /**
+     * @return the stage counters of the measured run. A stage counts a batch right after the loop that advanced
+     *     its index, so this waits (at most a second) until the WAL has counted every measured transaction.
+     */
+    private static List<StageStats> settledStats(final Ledger ledger, final List<StageStats> before, final long expected)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 1_000_000_000L;
+        List<StageStats> stages = delta(ledger.stageStats(), before);
+        while (stages.get(2).getItems() < expected && System.nanoTime() - deadline < 0)
+        {
+            Thread.sleep(1);
+            stages = delta(ledger.stageStats(), before);
+        }
+        return stages;
+    }
+
+    private static List<StageStats> delta(final List<StageStats> after, final List<StageStats> before)
+    {
+        final List<StageStats> delta = new java.util.ArrayList<>();
+        for (int i = 0; i < after.size(); i++)
+        {
+            delta.add(after.get(i).minus(before.get(i)));
+        }
+        return delta;
+    }
+
+    /** Prints what each stage did during the measured run: where the time went. */
+    static void printStages(final PrintStream log, final List<StageStats> stages)
+    {
+        log.println("stages (measured run; busy + blocked + idle = the stage's running time):");
+        log.printf("  %-12s %12s %10s %10s %8s %8s %7s %9s %9s %10s %10s%n", "stage", "items", "batches", "mean batch",
+            "p99 b", "busy", "blocked", "busy ns/i", "cpu ns/i", "io ops", "io ms");
+        for (final StageStats s : stages)
+        {
+            log.printf("  %-12s %,12d %,10d %10.1f %8d %7.1f%% %6.1f%% %9.1f %9.1f %,10d %,10.1f%n", s.getStage(),
+                s.getItems(), s.getBatches(), s.getMeanBatch(), s.batchPercentile(0.99), 100 * s.getBusyRatio(),
+                100 * s.getBlockedRatio(), s.getBusyNanosPerItem(), s.getCpuNanosPerItem(), s.getIoOperations(),
+                s.getIoNanos() / 1e6);
+        }
+    }
+
+    /** @return the {@code stage_counters} JSON object: one entry per stage, keyed by its name. */
+    static Json stageCounters(final List<StageStats> stages)
+    {
+        final Json out = new Json();
+        for (final StageStats s : stages)
+        {
+            final java.util.Map<String, Long> histogram = new java.util.LinkedHashMap<>();
+            final long[] buckets = s.getBatchHistogram();
+            for (int k = 0; k < buckets.length; k++)
+            {
+                if (buckets[k] != 0)
+                {
+                    histogram.put(Long.toString(1L << k), buckets[k]); // batches of 2^k .. 2^(k+1)-1 items
+                }
+            }
+            out.put(s.getStage(), new Json()
+                .put("items", s.getItems()).put("batches", s.getBatches()).put("mean_batch", s.getMeanBatch())
+                .put("busy_ratio", s.getBusyRatio()).put("blocked_ratio", s.getBlockedRatio())
+                .put("busy_loops", s.getBusyLoops()).put("idle_loops", s.getIdleLoops())
+                .put("blocked_loops", s.getBlockedLoops()).put("busy_ns", s.getBusyNanos())
+                .put("idle_ns", s.getIdleNanos()).put("blocked_ns", s.getBlockedNanos())
+                .put("busy_ns_per_item", s.getBusyNanosPerItem()).put("io_operations", s.getIoOperations())
+                .put("io_ns", s.getIoNanos()).put("cpu_ns", s.getCpuNanos())
+                .put("cpu_ns_per_item", s.getCpuNanosPerItem()).put("batch_size_histogram", histogram));
+        }
+        return out;
     }
 
     private static void writeHgrm(final Histogram h, final String file) throws IOException

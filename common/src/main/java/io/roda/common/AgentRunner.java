@@ -30,6 +30,7 @@ public final class AgentRunner implements AutoCloseable
     private final java.util.function.Consumer<Throwable> onFailure;
     private final Thread thread;
     private final Waker waker;
+    private final StageCounters counters;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile int cpu = Integer.MIN_VALUE;
@@ -40,17 +41,20 @@ public final class AgentRunner implements AutoCloseable
      * @param pinning whether to try to pin the thread.
      * @param onFailure told, on the agent's thread, when the agent fails and stops.
      * @param waker     producers of this agent's work wake it through this when it sleeps.
+     * @param counters  the stage's counters, kept by this runner's loop (the agent may mark blocked loops).
      */
     public AgentRunner(final Agent agent, final IdleStrategy idle, final Pinning pinning,
-        final java.util.function.Consumer<Throwable> onFailure, final Waker waker)
+        final java.util.function.Consumer<Throwable> onFailure, final Waker waker, final StageCounters counters)
     {
         this.waker = waker;
+        this.counters = counters;
         this.agent = agent;
         this.idle = idle;
         this.pinning = pinning;
         this.onFailure = onFailure;
         this.thread = new Thread(this::run, "roda-" + agent.roleName());
         this.thread.setDaemon(true);
+        counters.bindThread(thread);
         waker.bind(thread, idle.mayPark());
     }
 
@@ -72,6 +76,7 @@ public final class AgentRunner implements AutoCloseable
             }
             cpu = lock != null ? lock.cpuId() : -1;
             agent.onStart();
+            long loopStart = System.nanoTime();
             while (running.get())
             {
                 int work = agent.doWork();
@@ -93,6 +98,9 @@ public final class AgentRunner implements AutoCloseable
                 {
                     idle.idle(work);
                 }
+                final long now = System.nanoTime(); // one clock read per loop: the loop's duration
+                counters.onLoop(work, now - loopStart);
+                loopStart = now;
             }
         }
         catch (final Throwable t)
@@ -124,11 +132,16 @@ public final class AgentRunner implements AutoCloseable
         }
     }
 
+    /**
+     * Reserves a whole physical core ({@link AffinityLock#acquireCore()}: every hyperthread of it), so that two
+     * busy stages never share one core's execution units. When no whole core is free the stage runs unpinned
+     * rather than on a sibling of another stage's core.
+     */
     private static AffinityLock tryPin()
     {
         try
         {
-            final AffinityLock lock = AffinityLock.acquireLock();
+            final AffinityLock lock = AffinityLock.acquireCore();
             if (lock.isAllocated())
             {
                 return lock;
@@ -148,11 +161,32 @@ public final class AgentRunner implements AutoCloseable
         return cpu;
     }
 
-    /** @return a description such as {@code transactor: cpu 3} or {@code wal: unpinned}. */
+    /**
+     * @return a description such as {@code transactor: cpu 3 (core 3)} (the physical core, whose every
+     *     hyperthread the stage holds) or {@code wal: unpinned}.
+     */
     public String placement()
     {
         final int c = cpu;
-        return agent.roleName() + ": " + (c >= 0 ? "cpu " + c : c == -1 ? "unpinned" : "not started");
+        return agent.roleName() + ": " + (c >= 0 ? "cpu " + c + core(c) : c == -1 ? "unpinned" : "not started");
+    }
+
+    private static String core(final int cpu)
+    {
+        try
+        {
+            return " (core " + AffinityLock.cpuLayout().coreId(cpu) + ")";
+        }
+        catch (final Throwable unknown)
+        {
+            return "";
+        }
+    }
+
+    /** @return the stage's counters. */
+    public StageCounters counters()
+    {
+        return counters;
     }
 
     /** @return the failure that stopped the agent, or null. */

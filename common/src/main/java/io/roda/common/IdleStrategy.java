@@ -1,7 +1,6 @@
 package io.roda.common;
 
 import java.util.Locale;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * How a stage waits when it found no work. Implementations keep per-thread state and must not be
@@ -109,33 +108,24 @@ public interface IdleStrategy
     }
 
     /**
-     * Spin, then yield, then park with exponentially growing periods: the default. Parks are long because
-     * producers wake a parked stage through its {@link Waker}; so it wastes almost no CPU when stages
-     * outnumber cores, and still reacts within microseconds when work arrives.
+     * Spin, then yield, then park with exponentially growing periods ({@link BackOff}): the default. Parks are
+     * long because producers wake a parked stage through its {@link Waker}; so it wastes almost no CPU when
+     * stages outnumber cores, and still reacts within microseconds when work arrives.
      */
     final class Backoff implements IdleStrategy
     {
-        private final long maxSpins;
-        private final long maxYields;
-        private final long minParkNanos;
-        private final long maxParkNanos;
-        private long spins;
-        private long yields;
-        private long parkNanos;
+        private final BackOff backOff;
+        private long step;
 
         /**
          * @param maxSpins     idle turns spent spinning before yielding.
          * @param maxYields    idle turns spent yielding before parking.
          * @param minParkNanos first park period.
-         * @param maxParkNanos longest park period.
+         * @param maxParkNanos longest park period; the period doubles on every park until then.
          */
         public Backoff(final long maxSpins, final long maxYields, final long minParkNanos, final long maxParkNanos)
         {
-            this.maxSpins = maxSpins;
-            this.maxYields = maxYields;
-            this.minParkNanos = minParkNanos;
-            this.maxParkNanos = maxParkNanos;
-            this.parkNanos = minParkNanos;
+            this.backOff = new BackOff(maxSpins, maxYields, minParkNanos, maxParkNanos, 1);
         }
 
         @Override
@@ -143,38 +133,22 @@ public interface IdleStrategy
         {
             if (workCount > 0)
             {
-                reset();
+                step = 0;
                 return;
             }
-            if (spins < maxSpins)
-            {
-                spins++;
-                Thread.onSpinWait();
-            }
-            else if (yields < maxYields)
-            {
-                yields++;
-                Thread.yield();
-            }
-            else
-            {
-                LockSupport.parkNanos(parkNanos);
-                parkNanos = Math.min(parkNanos << 1, maxParkNanos);
-            }
+            backOff.idleStep(step++);
         }
 
         @Override
         public void reset()
         {
-            spins = 0;
-            yields = 0;
-            parkNanos = minParkNanos;
+            step = 0;
         }
 
         @Override
         public boolean willPark()
         {
-            return spins >= maxSpins && yields >= maxYields;
+            return backOff.parks(step);
         }
     }
 }

@@ -15,7 +15,8 @@ import java.util.OptionalLong;
 import java.util.UUID;
 
 import io.roda.core.OpType;
-import io.roda.common.Parking;
+import io.roda.common.BackOff;
+import io.roda.common.StageStats;
 import io.roda.common.ProgressIndex;
 import io.roda.core.Result;
 import io.roda.core.TxJournalDescriptor;
@@ -40,6 +41,7 @@ public final class Ledger implements AutoCloseable
     private final LedgerConfig config;
     private final RecoveryReport recovery;
     private final LedgerPipeline pipeline;
+    private final javax.management.ObjectName mbean;
     private final SubmissionRing submissions;
     private final io.roda.common.Waker sequencer;
     private final FileChannel lockChannel;
@@ -69,6 +71,7 @@ public final class Ledger implements AutoCloseable
         this.submissions = pipeline.submissions;
         this.sequencer = pipeline.sequencerWaker;
         pipeline.start();
+        this.mbean = LedgerJmx.register(config.directory(), pipeline);
         System.getLogger(Ledger.class.getName()).log(System.Logger.Level.INFO, "ledger " + config.directory()
             + " recovered to tx " + recovery.lastTxId() + "; idle " + config.idleStrategy() + "; stages "
             + pipeline.placement());
@@ -488,43 +491,19 @@ public final class Ledger implements AutoCloseable
         return duration.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : duration.toNanos();
     }
 
-    /**
-     * One step of a waiter's back-off: spin, then yield, then park for a time that doubles every 64 steps
-     * up to {@link #MAX_WAITER_PARK_NANOS}. Parks really wait even for an interrupted thread (the flag is
-     * kept), so an interrupted caller never turns this into a busy spin.
-     */
+    /** One step of a waiter's back-off: {@link BackOff#WAITER}. */
     static int backOff(final int idle)
     {
-        final long park = waiterParkNanos(idle);
-        if (park == 0)
-        {
-            if (idle < 200)
-            {
-                Thread.onSpinWait();
-            }
-            else
-            {
-                Thread.yield();
-            }
-        }
-        else
-        {
-            Parking.parkNanos(park);
-        }
-        return idle + 1;
+        return BackOff.WAITER.idle(idle);
     }
 
-    /**
-     * Longest park of a waiter. Waiters wake at most about a thousand times per second once they have waited
-     * tens of milliseconds, so that thousands of them cannot starve the pipeline of CPU on a small machine,
-     * while a short wait still gets microsecond reaction.
-     */
+    /** Longest park of a waiter ({@link BackOff#WAITER}). */
     static final long MAX_WAITER_PARK_NANOS = 1_000_000;
 
     /** @return how long step {@code idle} of a waiter's back-off parks (0: it spins or yields). */
     static long waiterParkNanos(final int idle)
     {
-        return idle < 400 ? 0 : Math.min(MAX_WAITER_PARK_NANOS, 1_000L << Math.min(10, (idle - 400) / 64));
+        return BackOff.WAITER.parkNanos(idle);
     }
 
     /**
@@ -630,6 +609,16 @@ public final class Ledger implements AutoCloseable
         return recovery;
     }
 
+    /**
+     * @return each stage's counters now, cumulative since open, in pipeline order: sequencer, transactor, wal,
+     *     snapshotter (also on JMX: {@link LedgerMXBean}). Subtract two readings ({@link StageStats#minus}) for
+     *     what happened between them.
+     */
+    public List<StageStats> stageStats()
+    {
+        return pipeline.stageStats();
+    }
+
     /** @return where each stage thread runs, e.g. {@code transactor: cpu 1} or {@code wal: unpinned}. */
     public List<String> stagePlacement()
     {
@@ -729,6 +718,7 @@ public final class Ledger implements AutoCloseable
         {
             // its own bound, not closeTimeout: a short drain bound never interrupts healthy stages
             stuck = pipeline.stop(toNanosSaturated(config.stageStopTimeout()));
+            LedgerJmx.unregister(mbean);
             if (stuck.isEmpty())
             {
                 try

@@ -12,6 +12,8 @@ import com.lmax.disruptor.YieldingWaitStrategy;
 
 import io.roda.common.AgentRunner;
 import io.roda.common.ProgressIndex;
+import io.roda.common.StageCounters;
+import io.roda.common.StageStats;
 import io.roda.common.TxEvent;
 import io.roda.core.TxJournalDescriptor;
 import io.roda.common.Waker;
@@ -59,6 +61,10 @@ final class LedgerPipeline
     private final Waker transactorWaker = new Waker();
     private final Waker walWaker = new Waker();
     private final Waker snapshotterWaker = new Waker();
+    private final StageCounters sequencerCounters = new StageCounters("sequencer");
+    private final StageCounters transactorCounters = new StageCounters("transactor");
+    private final StageCounters walCounters = new StageCounters("wal");
+    private final StageCounters snapshotterCounters = new StageCounters("snapshotter");
     private final List<AgentRunner> runners = new ArrayList<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean failed;
@@ -105,20 +111,51 @@ final class LedgerPipeline
 
         try
         {
-            this.snapshotter = new SnapshotterAgent(journal.reader(), commitIndex, snapshotIndex, snapshotConsumed,
-                state, Recovery.snapshotDirectory(config.directory()), config.snapshotEveryTx(),
-                config.maxBatch(), new WalRetention(Recovery.walDirectory(config.directory()),
-                Recovery.snapshotDirectory(config.directory()), config.retainSnapshots()), lastTxId, report.snapshotTxId());
+            this.snapshotter = new SnapshotterAgent(new SnapshotterAgent.Context()
+                .journal(journal.reader())
+                .commitIndex(commitIndex)
+                .snapshotIndex(snapshotIndex)
+                .consumed(snapshotConsumed)
+                .recovered(state, lastTxId, report.snapshotTxId())
+                .directory(Recovery.snapshotDirectory(dir))
+                .everyTx(config.snapshotEveryTx())
+                .maxBatch(config.maxBatch())
+                .retention(new WalRetention(Recovery.walDirectory(dir), Recovery.snapshotDirectory(dir),
+                    config.retainSnapshots()))
+                .counters(snapshotterCounters));
             final ProgressIndex nextExpiry = new ProgressIndex(state.nextExpiry());
 
             // start order = pinning priority: the transactor gets the first free core
-            runners.add(runner(config, new TransactorAgent(toTransactor, transactorSequence, state, journal, results,
-                computeIndex, config.maxBatch(), walWaker, config.clock(), nextExpiry), transactorWaker));
-            runners.add(runner(config, new WalStorerAgent(journal.reader(), writer, commitIndex, walConsumed,
-                snapshotterWaker, config.walForceIntervalMicros() * 1000, config.maxBatch()), walWaker));
-            runners.add(runner(config, new SequencerAgent(submissions, toTransactor, config.maxBatch(), transactorWaker,
-                nextExpiry, config.clock()), sequencerWaker));
-            runners.add(runner(config, snapshotter, snapshotterWaker));
+            runners.add(runner(config, new TransactorAgent(new TransactorAgent.Context()
+                .fromSequencer(toTransactor)
+                .consumed(transactorSequence)
+                .state(state)
+                .journal(journal)
+                .results(results)
+                .computeIndex(computeIndex)
+                .maxBatch(config.maxBatch())
+                .walWaker(walWaker)
+                .clock(config.clock())
+                .nextExpiry(nextExpiry)
+                .counters(transactorCounters)), transactorWaker, transactorCounters));
+            runners.add(runner(config, new WalStorerAgent(new WalStorerAgent.Context()
+                .journal(journal.reader())
+                .writer(writer)
+                .commitIndex(commitIndex)
+                .consumed(walConsumed)
+                .snapshotterWaker(snapshotterWaker)
+                .minForceIntervalNanos(config.walForceIntervalMicros() * 1000)
+                .maxBatch(config.maxBatch())
+                .counters(walCounters)), walWaker, walCounters));
+            runners.add(runner(config, new SequencerAgent(new SequencerAgent.Context()
+                .submissions(submissions)
+                .toTransactor(toTransactor)
+                .maxBatch(config.maxBatch())
+                .transactorWaker(transactorWaker)
+                .nextExpiry(nextExpiry)
+                .clock(config.clock())
+                .counters(sequencerCounters)), sequencerWaker, sequencerCounters));
+            runners.add(runner(config, snapshotter, snapshotterWaker, snapshotterCounters));
         }
         catch (final RuntimeException e)
         {
@@ -134,9 +171,30 @@ final class LedgerPipeline
         }
     }
 
-    private AgentRunner runner(final LedgerConfig config, final io.roda.common.Agent agent, final Waker waker)
+    private AgentRunner runner(final LedgerConfig config, final io.roda.common.Agent agent, final Waker waker,
+        final StageCounters counters)
     {
-        return new AgentRunner(agent, config.newIdleStrategy(), config.pinning(), this::fail, waker);
+        return new AgentRunner(agent, config.newIdleStrategy(), config.pinning(), this::fail, waker, counters);
+    }
+
+    /** @return each stage's counters now, in pipeline order: sequencer, transactor, wal, snapshotter. */
+    List<StageStats> stageStats()
+    {
+        return List.of(sequencerCounters.stats(), transactorCounters.stats(), walCounters.stats(),
+            snapshotterCounters.stats());
+    }
+
+    /** @return the counters now of one stage: 0 sequencer, 1 transactor, 2 wal, 3 snapshotter. */
+    StageStats stageStats(final int stage)
+    {
+        switch (stage)
+        {
+            case 0: return sequencerCounters.stats();
+            case 1: return transactorCounters.stats();
+            case 2: return walCounters.stats();
+            case 3: return snapshotterCounters.stats();
+            default: throw new IllegalArgumentException("no stage " + stage);
+        }
     }
 
     void start()

@@ -3,7 +3,10 @@ package io.roda.sequencer;
 import com.lmax.disruptor.RingBuffer;
 
 import io.roda.common.Agent;
+import io.roda.common.Contexts;
 import io.roda.common.ProgressIndex;
+import io.roda.common.StageCounters;
+import io.roda.common.Waker;
 import io.roda.common.TxEvent;
 import io.roda.core.LedgerClock;
 import io.roda.core.OpType;
@@ -25,30 +28,97 @@ public final class SequencerAgent implements Agent, SubmissionRing.Sink
     private final SubmissionRing submissions;
     private final RingBuffer<TxEvent> toTransactor;
     private final int maxBatch;
-    private final io.roda.common.Waker transactor;
+    private final Waker transactor;
     private final ProgressIndex nextExpiry;
     private final LedgerClock clock;
+    private final StageCounters counters;
     private long claimed;
     private long tickedFor = Long.MIN_VALUE;
     private long tickedAt;
 
-    /**
-     * @param submissions  the ingestion ring.
-     * @param toTransactor the ring to the transactor; this agent is its only producer.
-     * @param maxBatch     most operations moved per {@link #doWork()} (a chain may exceed it).
-     * @param transactor   woken after each publish.
-     * @param nextExpiry   ledger time of the next hold expiry, published by the transactor; null: no ticks.
-     * @param clock        ledger clock (nanoseconds since the epoch).
-     */
-    public SequencerAgent(final SubmissionRing submissions, final RingBuffer<TxEvent> toTransactor, final int maxBatch,
-        final io.roda.common.Waker transactor, final ProgressIndex nextExpiry, final LedgerClock clock)
+    /** @param context the stage's settings, checked by {@link Context#conclude()}. */
+    public SequencerAgent(final Context context)
     {
-        this.transactor = transactor;
-        this.submissions = submissions;
-        this.toTransactor = toTransactor;
-        this.maxBatch = maxBatch;
-        this.nextExpiry = nextExpiry;
-        this.clock = clock;
+        context.conclude();
+        this.submissions = context.submissions;
+        this.toTransactor = context.toTransactor;
+        this.maxBatch = context.maxBatch;
+        this.transactor = context.transactorWaker;
+        this.nextExpiry = context.nextExpiry;
+        this.clock = context.clock;
+        this.counters = context.counters;
+    }
+
+    /** The sequencer's settings, Aeron style: named setters, checked once by {@link #conclude()}. */
+    public static final class Context
+    {
+        private SubmissionRing submissions;
+        private RingBuffer<TxEvent> toTransactor;
+        private int maxBatch = 1024;
+        private Waker transactorWaker;
+        private ProgressIndex nextExpiry;
+        private LedgerClock clock = LedgerClock.system();
+        private StageCounters counters = new StageCounters("sequencer");
+
+        /** @param ring the multi-producer ingestion ring this stage drains. Required. */
+        public Context submissions(final SubmissionRing ring)
+        {
+            this.submissions = ring;
+            return this;
+        }
+
+        /** @param ring the ring to the transactor; this stage is its only producer. Required. */
+        public Context toTransactor(final RingBuffer<TxEvent> ring)
+        {
+            this.toTransactor = ring;
+            return this;
+        }
+
+        /** @param operations most operations moved per {@code doWork()} (a chain may exceed it); default 1024. */
+        public Context maxBatch(final int operations)
+        {
+            this.maxBatch = operations;
+            return this;
+        }
+
+        /** @param waker the transactor's, woken after each publish. Required. */
+        public Context transactorWaker(final Waker waker)
+        {
+            this.transactorWaker = waker;
+            return this;
+        }
+
+        /** @param index the next hold expiry, published by the transactor; unset: this stage sends no ticks. */
+        public Context nextExpiry(final ProgressIndex index)
+        {
+            this.nextExpiry = index;
+            return this;
+        }
+
+        /** @param ledgerClock the ledger clock, read to decide when a tick is due; default the system clock. */
+        public Context clock(final LedgerClock ledgerClock)
+        {
+            this.clock = ledgerClock;
+            return this;
+        }
+
+        /** @param stageCounters this stage's counters (the runner's); default a fresh set. */
+        public Context counters(final StageCounters stageCounters)
+        {
+            this.counters = stageCounters;
+            return this;
+        }
+
+        /** @throws IllegalStateException naming the first setting that is missing or out of range. */
+        public void conclude()
+        {
+            Contexts.require(submissions, "SequencerAgent", "submissions");
+            Contexts.require(toTransactor, "SequencerAgent", "toTransactor");
+            Contexts.require(transactorWaker, "SequencerAgent", "transactorWaker");
+            Contexts.require(clock, "SequencerAgent", "clock");
+            Contexts.require(counters, "SequencerAgent", "counters");
+            Contexts.positive(maxBatch, "SequencerAgent", "maxBatch");
+        }
     }
 
     @Override

@@ -4,7 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.roda.common.Parking;
+import io.roda.common.BackOff;
 
 /**
  * Multi-producer ingestion ring where <b>claiming a position and publishing into it are one CAS</b>,
@@ -412,19 +412,7 @@ public final class SubmissionRing
 
     private static int backOff(final int idle)
     {
-        if (idle < 64)
-        {
-            Thread.onSpinWait();
-        }
-        else if (idle < 128)
-        {
-            Thread.yield();
-        }
-        else
-        {
-            Parking.parkNanos(10_000); // a real wait even for an interrupted submitter
-        }
-        return idle + 1;
+        return BackOff.SUBMITTER.idle(idle);
     }
 
     /**

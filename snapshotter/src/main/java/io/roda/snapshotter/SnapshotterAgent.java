@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.roda.common.Agent;
+import io.roda.common.Contexts;
 import io.roda.common.ProgressIndex;
+import io.roda.common.StageCounters;
 import io.roda.core.LedgerState;
 import io.roda.core.Replayer;
 import io.roda.core.TxJournalDescriptor;
@@ -34,40 +36,146 @@ public final class SnapshotterAgent implements Agent
     private final long everyTx;
     private final int maxBatch;
     private final Retention retention;
+    private final StageCounters counters;
     private long appliedTxId;
     private long lastSnapshotTxId;
     private final AtomicLong requestedTxId = new AtomicLong(-1); // the highest id asked for; never lowered
 
-    /**
-     * @param journal       reader of the transaction journal, positioned after the recovered state.
-     * @param commitIndex   only committed records are applied.
-     * @param snapshotIndex advanced after each durable snapshot.
-     * @param consumed      journal records consumed; gates the transactor.
-     * @param recovered     the recovered state, copied (before start) into this stage's own.
-     * @param directory     the snapshots directory.
-     * @param everyTx       committed transactions between snapshots; 0 disables periodic snapshots.
-     * @param maxBatch      most records applied per {@link #doWork()}.
-     * @param retention     what to delete after each snapshot.
-     * @param recoveredTxId the last transaction of the recovered state.
-     * @param snapshotTxId  the transaction of the newest snapshot on disk (0 when none).
-     */
-    public SnapshotterAgent(final StoreReader journal, final ProgressIndex commitIndex, final ProgressIndex snapshotIndex,
-        final ProgressIndex consumed, final LedgerState recovered, final Path directory, final long everyTx,
-        final int maxBatch, final Retention retention, final long recoveredTxId, final long snapshotTxId)
+    /** @param context the stage's settings, checked by {@link Context#conclude()}. */
+    public SnapshotterAgent(final Context context)
     {
-        this.journal = journal;
-        this.commitIndex = commitIndex;
-        this.snapshotIndex = snapshotIndex;
-        this.consumed = consumed;
-        this.state = new LedgerState(recovered.limits());
-        this.state.copyFrom(recovered);
+        context.conclude();
+        this.journal = context.journal;
+        this.commitIndex = context.commitIndex;
+        this.snapshotIndex = context.snapshotIndex;
+        this.consumed = context.consumed;
+        this.state = new LedgerState(context.recovered.limits());
+        this.state.copyFrom(context.recovered);
         this.replayer = new Replayer(state);
-        this.directory = directory;
-        this.everyTx = everyTx;
-        this.maxBatch = maxBatch;
-        this.retention = retention;
-        this.appliedTxId = recoveredTxId;
-        this.lastSnapshotTxId = snapshotTxId;
+        this.directory = context.directory;
+        this.everyTx = context.everyTx;
+        this.maxBatch = context.maxBatch;
+        this.retention = context.retention;
+        this.counters = context.counters;
+        this.appliedTxId = context.recoveredTxId;
+        this.lastSnapshotTxId = context.snapshotTxId;
+    }
+
+    /** The snapshotter's settings, Aeron style: named setters, checked once by {@link #conclude()}. */
+    public static final class Context
+    {
+        private StoreReader journal;
+        private ProgressIndex commitIndex;
+        private ProgressIndex snapshotIndex;
+        private ProgressIndex consumed;
+        private LedgerState recovered;
+        private Path directory;
+        private long everyTx;
+        private int maxBatch = 1024;
+        private Retention retention = file -> { };
+        private long recoveredTxId;
+        private long snapshotTxId;
+        private StageCounters counters = new StageCounters("snapshotter");
+
+        /** @param reader a reader of the transaction journal, positioned after the recovered state. Required. */
+        public Context journal(final StoreReader reader)
+        {
+            this.journal = reader;
+            return this;
+        }
+
+        /** @param index only records up to it (committed) are applied. Required. */
+        public Context commitIndex(final ProgressIndex index)
+        {
+            this.commitIndex = index;
+            return this;
+        }
+
+        /** @param index advanced after each durable snapshot. Required. */
+        public Context snapshotIndex(final ProgressIndex index)
+        {
+            this.snapshotIndex = index;
+            return this;
+        }
+
+        /** @param index journal records consumed; gates the transactor's reuse of journal slots. Required. */
+        public Context consumed(final ProgressIndex index)
+        {
+            this.consumed = index;
+            return this;
+        }
+
+        /**
+         * @param state         the recovered state, copied (when the agent is built) into the stage's own. Required.
+         * @param lastTxId      the last transaction of that state.
+         * @param newestSnapshotTxId the transaction of the newest snapshot on disk (0 when none).
+         */
+        public Context recovered(final LedgerState state, final long lastTxId, final long newestSnapshotTxId)
+        {
+            this.recovered = state;
+            this.recoveredTxId = lastTxId;
+            this.snapshotTxId = newestSnapshotTxId;
+            return this;
+        }
+
+        /** @param snapshots the snapshots directory. Required. */
+        public Context directory(final Path snapshots)
+        {
+            this.directory = snapshots;
+            return this;
+        }
+
+        /** @param transactions committed transactions between snapshots; 0 (default) disables periodic ones. */
+        public Context everyTx(final long transactions)
+        {
+            this.everyTx = transactions;
+            return this;
+        }
+
+        /** @param records most records applied per {@code doWork()}; default 1024. */
+        public Context maxBatch(final int records)
+        {
+            this.maxBatch = records;
+            return this;
+        }
+
+        /** @param policy what to delete after each snapshot; default nothing. */
+        public Context retention(final Retention policy)
+        {
+            this.retention = policy;
+            return this;
+        }
+
+        /** @param stageCounters this stage's counters (the runner's); default a fresh set. */
+        public Context counters(final StageCounters stageCounters)
+        {
+            this.counters = stageCounters;
+            return this;
+        }
+
+        /** @throws IllegalStateException naming the first setting that is missing or out of range. */
+        public void conclude()
+        {
+            Contexts.require(journal, "SnapshotterAgent", "journal");
+            Contexts.require(commitIndex, "SnapshotterAgent", "commitIndex");
+            Contexts.require(snapshotIndex, "SnapshotterAgent", "snapshotIndex");
+            Contexts.require(consumed, "SnapshotterAgent", "consumed");
+            Contexts.require(recovered, "SnapshotterAgent", "recovered");
+            Contexts.require(directory, "SnapshotterAgent", "directory");
+            Contexts.require(retention, "SnapshotterAgent", "retention");
+            Contexts.require(counters, "SnapshotterAgent", "counters");
+            Contexts.positive(maxBatch, "SnapshotterAgent", "maxBatch");
+            Contexts.notNegative(everyTx, "SnapshotterAgent", "everyTx");
+            Contexts.notNegative(recoveredTxId, "SnapshotterAgent", "recovered lastTxId");
+            Contexts.notNegative(snapshotTxId, "SnapshotterAgent", "recovered newestSnapshotTxId");
+            if (snapshotTxId > recoveredTxId)
+            {
+                throw new IllegalStateException("SnapshotterAgent.Context: the newest snapshot (tx " + snapshotTxId
+                    + ") is past the recovered state (tx " + recoveredTxId + ")");
+            }
+            Contexts.distinct("SnapshotterAgent", "commitIndex", commitIndex, "snapshotIndex", snapshotIndex,
+                "consumed", consumed);
+        }
     }
 
     /**
@@ -121,7 +229,9 @@ public final class SnapshotterAgent implements Agent
 
     private void takeSnapshot() throws IOException
     {
+        final long start = System.nanoTime();
         final Path file = SnapshotFiles.write(directory, appliedTxId, state);
+        counters.io(System.nanoTime() - start);
         lastSnapshotTxId = appliedTxId;
         retention.afterSnapshot(file);
     }

@@ -39,8 +39,14 @@ class SnapshotRequestRegressionTest
                 agent[0].requestSnapshot(4); // arrives while the snapshot at 2 is being taken
             }
         };
-        agent[0] = new SnapshotterAgent(journal.reader(), commit, snapshot, new ProgressIndex(0), new io.roda.core.LedgerState(16), dir, 0, 1024,
-            requestDuringWrite, 0, 0);
+        agent[0] = new SnapshotterAgent(new SnapshotterAgent.Context()
+            .journal(journal.reader())
+            .commitIndex(commit)
+            .snapshotIndex(snapshot)
+            .consumed(new ProgressIndex(0))
+            .recovered(new io.roda.core.LedgerState(16), 0, 0)
+            .directory(dir)
+            .retention(requestDuringWrite));
 
         for (long tx = 1; tx <= 4; tx++)
         {

@@ -6,7 +6,9 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 
 import io.roda.common.Agent;
+import io.roda.common.Contexts;
 import io.roda.common.ProgressIndex;
+import io.roda.common.StageCounters;
 import io.roda.common.TxEvent;
 import io.roda.common.Waker;
 import io.roda.core.LedgerClock;
@@ -39,39 +41,139 @@ public final class TransactorAgent implements Agent
     private final Waker wal;
     private final LedgerClock clock;
     private final ProgressIndex nextExpiry;
+    private final StageCounters counters;
     private final byte[] chainResults;
     private final long[] chainStamps;
     private long stampedLast;
 
-    /**
-     * @param fromSequencer the ring from the sequencer.
-     * @param consumed      this agent's sequence, registered as the ring's gating sequence.
-     * @param state         the ledger state it owns.
-     * @param journal       the transaction journal it writes.
-     * @param results       results for status queries.
-     * @param computeIndex  advanced after each batch.
-     * @param maxBatch      most operations applied per {@link #doWork()} (a chain may run past it).
-     * @param wal           woken after each journal publish.
-     * @param clock         ledger clock.
-     * @param nextExpiry    receives the ledger time of the next hold expiry after each batch.
-     */
-    public TransactorAgent(final RingBuffer<TxEvent> fromSequencer, final Sequence consumed, final LedgerState state,
-        final JournalStore journal, final ResultLog results, final ProgressIndex computeIndex, final int maxBatch,
-        final Waker wal, final LedgerClock clock, final ProgressIndex nextExpiry)
+    /** @param context the stage's settings, checked by {@link Context#conclude()}. */
+    public TransactorAgent(final Context context)
     {
-        this.wal = wal;
-        this.fromSequencer = fromSequencer;
-        this.consumed = consumed;
-        this.state = state;
-        this.journal = journal;
+        context.conclude();
+        this.fromSequencer = context.fromSequencer;
+        this.consumed = context.consumed;
+        this.state = context.state;
+        this.journal = context.journal;
         this.journalBuffer = journal.buffer();
-        this.results = results;
-        this.computeIndex = computeIndex;
-        this.maxBatch = maxBatch;
-        this.clock = clock;
-        this.nextExpiry = nextExpiry;
+        this.results = context.results;
+        this.computeIndex = context.computeIndex;
+        this.maxBatch = context.maxBatch;
+        this.wal = context.walWaker;
+        this.clock = context.clock;
+        this.nextExpiry = context.nextExpiry;
+        this.counters = context.counters;
         this.chainResults = new byte[state.maxChain()];
         this.chainStamps = new long[state.maxChain()];
+    }
+
+    /** The transactor's settings, Aeron style: named setters, checked once by {@link #conclude()}. */
+    public static final class Context
+    {
+        private RingBuffer<TxEvent> fromSequencer;
+        private Sequence consumed;
+        private LedgerState state;
+        private JournalStore journal;
+        private ResultLog results;
+        private ProgressIndex computeIndex;
+        private int maxBatch = 1024;
+        private Waker walWaker;
+        private LedgerClock clock = LedgerClock.system();
+        private ProgressIndex nextExpiry;
+        private StageCounters counters = new StageCounters("transactor");
+
+        /** @param ring the ring from the sequencer. Required. */
+        public Context fromSequencer(final RingBuffer<TxEvent> ring)
+        {
+            this.fromSequencer = ring;
+            return this;
+        }
+
+        /** @param sequence this stage's sequence, registered as the ring's gating sequence. Required. */
+        public Context consumed(final Sequence sequence)
+        {
+            this.consumed = sequence;
+            return this;
+        }
+
+        /** @param ledgerState the ledger state this stage owns and alone writes. Required. */
+        public Context state(final LedgerState ledgerState)
+        {
+            this.state = ledgerState;
+            return this;
+        }
+
+        /** @param store the transaction journal this stage writes (RING mode). Required. */
+        public Context journal(final JournalStore store)
+        {
+            this.journal = store;
+            return this;
+        }
+
+        /** @param log where results go for status queries. Required. */
+        public Context results(final ResultLog log)
+        {
+            this.results = log;
+            return this;
+        }
+
+        /** @param index advanced after each batch. Required. */
+        public Context computeIndex(final ProgressIndex index)
+        {
+            this.computeIndex = index;
+            return this;
+        }
+
+        /** @param operations most operations applied per {@code doWork()} (a chain may run past it); default 1024. */
+        public Context maxBatch(final int operations)
+        {
+            this.maxBatch = operations;
+            return this;
+        }
+
+        /** @param waker the WAL storer's, woken after each journal publish. Required. */
+        public Context walWaker(final Waker waker)
+        {
+            this.walWaker = waker;
+            return this;
+        }
+
+        /** @param ledgerClock the ledger clock; default the system clock. */
+        public Context clock(final LedgerClock ledgerClock)
+        {
+            this.clock = ledgerClock;
+            return this;
+        }
+
+        /** @param index receives the ledger time of the next hold expiry after each batch. Required. */
+        public Context nextExpiry(final ProgressIndex index)
+        {
+            this.nextExpiry = index;
+            return this;
+        }
+
+        /** @param stageCounters this stage's counters (the runner's); default a fresh set. */
+        public Context counters(final StageCounters stageCounters)
+        {
+            this.counters = stageCounters;
+            return this;
+        }
+
+        /** @throws IllegalStateException naming the first setting that is missing or out of range. */
+        public void conclude()
+        {
+            Contexts.require(fromSequencer, "TransactorAgent", "fromSequencer");
+            Contexts.require(consumed, "TransactorAgent", "consumed");
+            Contexts.require(state, "TransactorAgent", "state");
+            Contexts.require(journal, "TransactorAgent", "journal");
+            Contexts.require(results, "TransactorAgent", "results");
+            Contexts.require(computeIndex, "TransactorAgent", "computeIndex");
+            Contexts.require(walWaker, "TransactorAgent", "walWaker");
+            Contexts.require(clock, "TransactorAgent", "clock");
+            Contexts.require(nextExpiry, "TransactorAgent", "nextExpiry");
+            Contexts.require(counters, "TransactorAgent", "counters");
+            Contexts.positive(maxBatch, "TransactorAgent", "maxBatch");
+            Contexts.distinct("TransactorAgent", "computeIndex", computeIndex, "nextExpiry", nextExpiry);
+        }
     }
 
     @Override
@@ -100,6 +202,7 @@ public final class TransactorAgent implements Agent
                 final long record = journal.tryClaim();
                 if (record < 0)
                 {
+                    counters.blocked(); // the journal is full: the WAL storer or the snapshotter is behind
                     break;
                 }
                 txId = event.txId;
@@ -125,6 +228,7 @@ public final class TransactorAgent implements Agent
                 final int count = chainLength(sequence, last);
                 if (!journal.hasRoom(count))
                 {
+                    counters.blocked();
                     break;
                 }
                 applyChain(sequence, count, now);

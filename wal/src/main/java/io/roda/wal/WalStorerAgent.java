@@ -3,7 +3,10 @@ package io.roda.wal;
 import java.io.IOException;
 
 import io.roda.common.Agent;
+import io.roda.common.Contexts;
 import io.roda.common.ProgressIndex;
+import io.roda.common.StageCounters;
+import io.roda.common.Waker;
 import io.roda.core.TxJournalDescriptor;
 import io.roda.store.RecordView;
 import io.roda.store.StoreReader;
@@ -22,32 +25,110 @@ public final class WalStorerAgent implements Agent
     private final WalWriter writer;
     private final ProgressIndex commitIndex;
     private final ProgressIndex consumed;
-    private final io.roda.common.Waker snapshotter;
+    private final Waker snapshotter;
     private final long minForceIntervalNanos;
     private final int maxBatch;
+    private final StageCounters counters;
     private long lastForceNanos;
 
-    /**
-     * @param journal     a reader of the transaction journal, positioned at the first uncommitted record.
-     * @param writer      the WAL writer.
-     * @param commitIndex advanced after each forced frame.
-     * @param consumed    journal records consumed; gates the transactor's reuse of journal slots.
-     * @param snapshotter woken after each commit.
-     * @param minForceIntervalNanos least time between two forces (commit pacing; 0 = force as soon as possible).
-     * @param maxBatch    records per frame before it stops at the next chain boundary; the writer's
-     *                    {@link WalWriter#maxRecords()} must exceed it by the longest chain.
-     */
-    public WalStorerAgent(final StoreReader journal, final WalWriter writer, final ProgressIndex commitIndex,
-        final ProgressIndex consumed, final io.roda.common.Waker snapshotter, final long minForceIntervalNanos,
-        final int maxBatch)
+    /** @param context the stage's settings, checked by {@link Context#conclude()}. */
+    public WalStorerAgent(final Context context)
     {
-        this.maxBatch = maxBatch;
-        this.minForceIntervalNanos = minForceIntervalNanos;
-        this.snapshotter = snapshotter;
-        this.journal = journal;
-        this.writer = writer;
-        this.commitIndex = commitIndex;
-        this.consumed = consumed;
+        context.conclude();
+        this.journal = context.journal;
+        this.writer = context.writer;
+        this.commitIndex = context.commitIndex;
+        this.consumed = context.consumed;
+        this.snapshotter = context.snapshotterWaker;
+        this.minForceIntervalNanos = context.minForceIntervalNanos;
+        this.maxBatch = context.maxBatch;
+        this.counters = context.counters;
+    }
+
+    /** The WAL storer's settings, Aeron style: named setters, checked once by {@link #conclude()}. */
+    public static final class Context
+    {
+        private StoreReader journal;
+        private WalWriter writer;
+        private ProgressIndex commitIndex;
+        private ProgressIndex consumed;
+        private Waker snapshotterWaker;
+        private long minForceIntervalNanos;
+        private int maxBatch = 1024;
+        private StageCounters counters = new StageCounters("wal");
+
+        /** @param reader a reader of the transaction journal, at the first uncommitted record. Required. */
+        public Context journal(final StoreReader reader)
+        {
+            this.journal = reader;
+            return this;
+        }
+
+        /** @param walWriter the WAL writer; this stage closes it when it stops. Required. */
+        public Context writer(final WalWriter walWriter)
+        {
+            this.writer = walWriter;
+            return this;
+        }
+
+        /** @param index advanced after each forced frame. Required. */
+        public Context commitIndex(final ProgressIndex index)
+        {
+            this.commitIndex = index;
+            return this;
+        }
+
+        /** @param index journal records consumed; gates the transactor's reuse of journal slots. Required. */
+        public Context consumed(final ProgressIndex index)
+        {
+            this.consumed = index;
+            return this;
+        }
+
+        /** @param waker the snapshotter's, woken after each commit. Required. */
+        public Context snapshotterWaker(final Waker waker)
+        {
+            this.snapshotterWaker = waker;
+            return this;
+        }
+
+        /** @param nanos least time between two forces (commit pacing); default 0: force as soon as possible. */
+        public Context minForceIntervalNanos(final long nanos)
+        {
+            this.minForceIntervalNanos = nanos;
+            return this;
+        }
+
+        /**
+         * @param records records per frame before it stops at the next chain boundary; the writer's
+         *                {@link WalWriter#maxRecords()} must exceed it by the longest chain. Default 1024.
+         */
+        public Context maxBatch(final int records)
+        {
+            this.maxBatch = records;
+            return this;
+        }
+
+        /** @param stageCounters this stage's counters (the runner's); default a fresh set. */
+        public Context counters(final StageCounters stageCounters)
+        {
+            this.counters = stageCounters;
+            return this;
+        }
+
+        /** @throws IllegalStateException naming the first setting that is missing or out of range. */
+        public void conclude()
+        {
+            Contexts.require(journal, "WalStorerAgent", "journal");
+            Contexts.require(writer, "WalStorerAgent", "writer");
+            Contexts.require(commitIndex, "WalStorerAgent", "commitIndex");
+            Contexts.require(consumed, "WalStorerAgent", "consumed");
+            Contexts.require(snapshotterWaker, "WalStorerAgent", "snapshotterWaker");
+            Contexts.require(counters, "WalStorerAgent", "counters");
+            Contexts.positive(maxBatch, "WalStorerAgent", "maxBatch");
+            Contexts.notNegative(minForceIntervalNanos, "WalStorerAgent", "minForceIntervalNanos");
+            Contexts.distinct("WalStorerAgent", "commitIndex", commitIndex, "consumed", consumed);
+        }
     }
 
     @Override
@@ -97,8 +178,10 @@ public final class WalStorerAgent implements Agent
             taken++;
         }
         final int count = (int)taken;
+        final long writeStart = System.nanoTime();
         writer.commitFrame();
         lastForceNanos = System.nanoTime();
+        counters.io(lastForceNanos - writeStart);
         commitIndex.set(txId);
         consumed.set(journal.position());
         snapshotter.wake();
