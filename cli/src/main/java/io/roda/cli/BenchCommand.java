@@ -231,6 +231,7 @@ final class BenchCommand implements Callable<Integer>
 
             final Recorder recorder = new Recorder(ledger, submitNanos, firstId, lastId, compute, commit);
             final List<StageStats> stagesBefore = ledger.stageStats();
+            final long submitterCpuBefore = threadCpuNanos();
             final long start = System.nanoTime();
             final Thread recorderThread = recorder.startAt(start);
             final Thread[] submitters = new Thread[threads - 1];
@@ -289,6 +290,7 @@ final class BenchCommand implements Callable<Integer>
                 submitter.join();
             }
             recorderThread.join();
+            final long submitterCpu = threads == 1 && submitterCpuBefore >= 0 ? threadCpuNanos() - submitterCpuBefore : -1;
             final List<StageStats> stages = settledStats(ledger, stagesBefore, transfers);
             final double computeSeconds = (recorder.computedAt - start) / 1e9;
             final double commitSeconds = (recorder.committedAt - start) / 1e9;
@@ -305,6 +307,7 @@ final class BenchCommand implements Callable<Integer>
                     us(sendLag, 99), us(sendLag, 100));
             }
             printStages(log, stages);
+            printHarnessCpu(log, submitterCpu, recorder.cpuNanos, transfers);
             log.println("verification: " + verdict);
             if (json != null)
             {
@@ -321,6 +324,7 @@ final class BenchCommand implements Callable<Integer>
                     .put("cores", Runtime.getRuntime().availableProcessors())
                     .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
                     .put("wal_bytes_per_transfer", 40).put("stage_counters", stageCounters(stages))
+                    .put("submitter_cpu_ns", submitterCpu).put("recorder_cpu_ns", recorder.cpuNanos)
                     .put("verified", verdict.startsWith("ok"));
                 Files.writeString(json, out + "\n");
             }
@@ -685,6 +689,15 @@ final class BenchCommand implements Callable<Integer>
         }
     }
 
+    /** Prints the CPU the harness's own threads used: on a small machine it competes with the stages. */
+    private static void printHarnessCpu(final PrintStream log, final long submitterCpu, final long recorderCpu,
+        final long transfers)
+    {
+        log.printf("harness cpu ns/transfer: submitter %s, latency recorder %s%n",
+            submitterCpu < 0 ? "n/a" : String.format("%.1f", (double)submitterCpu / transfers),
+            recorderCpu < 0 ? "n/a" : String.format("%.1f", (double)recorderCpu / transfers));
+    }
+
     /** @return the {@code stage_counters} JSON object: one entry per stage, keyed by its name. */
     static Json stageCounters(final List<StageStats> stages)
     {
@@ -750,6 +763,7 @@ final class BenchCommand implements Callable<Integer>
         private final boolean spin = Runtime.getRuntime().availableProcessors() >= 8;
         long computedAt;
         long committedAt;
+        volatile long cpuNanos = -1; // this thread's CPU time for the whole run, when the JVM can tell
 
         Recorder(final Ledger ledger, final long[] submitNanos, final long firstId, final long lastId,
             final Histogram compute, final Histogram commit)
@@ -837,6 +851,14 @@ final class BenchCommand implements Callable<Integer>
                     Thread.onSpinWait();
                 }
             }
+            cpuNanos = threadCpuNanos();
         }
+    }
+
+    /** @return the calling thread's CPU time, or -1 when the JVM cannot tell. */
+    static long threadCpuNanos()
+    {
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
     }
 }

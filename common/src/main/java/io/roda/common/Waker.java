@@ -3,6 +3,23 @@ package io.roda.common;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
+abstract class WakerLhsPadding
+{
+    protected long p1, p2, p3, p4, p5, p6, p7;
+}
+
+abstract class WakerFields extends WakerLhsPadding
+{
+    protected volatile Thread thread;
+    protected volatile boolean sleeping; // stored by the consumer each time it parks: on lines of its own
+    protected boolean consumerParks = true;
+}
+
+abstract class WakerRhsPadding extends WakerFields
+{
+    protected long p9, p10, p11, p12, p13, p14, p15;
+}
+
 /**
  * Lets a producer wake a consumer stage that has parked because it had nothing to do, so idle stages
  * can park for long periods (cheap on a small machine) yet react at once when work arrives.
@@ -17,13 +34,11 @@ import java.util.concurrent.locks.LockSupport;
  * happens to emit a full barrier after every volatile store, which is why the missing consumer fence was
  * never seen; the fence makes the protocol correct by the specification, not by the implementation.)
  * A park still has a timeout as a safety net. {@code WakerLincheckTest} model-checks the handshake.
+ * Padded to its own cache lines: the pipeline allocates its four Wakers back to back, and each consumer's
+ * {@code sleeping} store must not invalidate the line of another stage's Waker.
  */
-public final class Waker
+public final class Waker extends WakerRhsPadding
 {
-    private volatile Thread thread;
-    private volatile boolean sleeping;
-    private boolean consumerParks = true;
-
     /**
      * @param thread the consumer's thread.
      * @param parks  false when the consumer's idle strategy never parks (busy spin, yield): producers then

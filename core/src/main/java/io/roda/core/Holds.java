@@ -47,6 +47,7 @@ public final class Holds
     private long finishedFirst;
     private long finishedNext;
     private int active;
+    private long changes;                // mutations so far: a copy is up to date while this has not moved
 
     /**
      * @param capacity holds remembered (active and finished) outside a chain, at least 1.
@@ -159,6 +160,7 @@ public final class Holds
             }
             e = entries++;
         }
+        changes++;
         id[e] = txId;
         this.from[e] = from;
         this.to[e] = to;
@@ -178,6 +180,7 @@ public final class Holds
     /** Undoes the {@link #add} that returned {@code e} (it must still be active). */
     public void removeActive(final int e)
     {
+        changes++;
         if (heapPos[e] >= 0)
         {
             heapRemove(e);
@@ -191,6 +194,7 @@ public final class Holds
     /** Marks an active hold finished with {@code how} (POSTED, VOIDED or EXPIRED). */
     public void finish(final int e, final byte how)
     {
+        changes++;
         if (heapPos[e] >= 0)
         {
             heapRemove(e);
@@ -207,6 +211,7 @@ public final class Holds
     /** Undoes the most recent {@link #finish}, which must have been of {@code e}. */
     public void unfinish(final int e)
     {
+        changes++;
         finishedNext--;
         status[e] = ACTIVE;
         active++;
@@ -221,6 +226,7 @@ public final class Holds
     {
         while (size() > capacity && finishedNext > finishedFirst)
         {
+            changes++;
             final int e = finished[(int)(finishedFirst++ % finished.length)];
             removeIndex(e);
             status[e] = 0;
@@ -291,6 +297,62 @@ public final class Holds
             final int e = finished[(int)(p % finished.length)];
             visitor.visit(id[e], from[e], to[e], amount[e], expiresAt[e], status[e]);
         }
+    }
+
+    /** @return how many times this table has changed: equal counts mean equal contents. */
+    public long changes()
+    {
+        return changes;
+    }
+
+    /**
+     * Makes this table an exact copy of {@code other} (same capacity), array by array: the same entries, index,
+     * expiry heap and finished order, so the copy behaves exactly as the original would from here. Owner of
+     * both; neither may be inside a chain.
+     *
+     * @throws IllegalArgumentException when the capacities differ.
+     */
+    public void copyFrom(final Holds other)
+    {
+        if (other.capacity != capacity || other.maxEntries != maxEntries)
+        {
+            throw new IllegalArgumentException("cannot copy a hold table of capacity " + other.capacity + " into one of "
+                + capacity);
+        }
+        id = copy(other.id, id);
+        from = copy(other.from, from);
+        to = copy(other.to, to);
+        amount = copy(other.amount, amount);
+        expiresAt = copy(other.expiresAt, expiresAt);
+        status = other.status.length == status.length ? status : new byte[other.status.length];
+        System.arraycopy(other.status, 0, status, 0, status.length);
+        heapPos = copy(other.heapPos, heapPos);
+        freeList = copy(other.freeList, freeList);
+        index = copy(other.index, index);
+        heap = copy(other.heap, heap);
+        finished = copy(other.finished, finished);
+        freeCount = other.freeCount;
+        entries = other.entries;
+        indexMask = other.indexMask;
+        heapSize = other.heapSize;
+        finishedFirst = other.finishedFirst;
+        finishedNext = other.finishedNext;
+        active = other.active;
+        changes++;
+    }
+
+    private static long[] copy(final long[] source, final long[] target)
+    {
+        final long[] into = source.length == target.length ? target : new long[source.length];
+        System.arraycopy(source, 0, into, 0, source.length);
+        return into;
+    }
+
+    private static int[] copy(final int[] source, final int[] target)
+    {
+        final int[] into = source.length == target.length ? target : new int[source.length];
+        System.arraycopy(source, 0, into, 0, source.length);
+        return into;
     }
 
     /** Restores a finished hold from a snapshot, after every active one; call oldest first. */

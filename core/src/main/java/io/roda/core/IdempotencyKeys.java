@@ -55,6 +55,7 @@ public final class IdempotencyKeys
     private long first;       // oldest position still held
     private long next;        // next position to fill
     private volatile long version;
+    private IdempotencyKeys copiedFrom; // the window copyFrom last copied: its positions match this one's
 
     /**
      * @param window keys remembered, at least 1.
@@ -257,6 +258,51 @@ public final class IdempotencyKeys
     private void endChange()
     {
         VERSION.setRelease(this, version + 1);
+    }
+
+    /** @return the change version: it moves on every change, so equal versions mean equal contents. */
+    public long changeVersion()
+    {
+        return version;
+    }
+
+    /**
+     * Makes this window an exact copy of {@code other} (same window): copies the ring entries this copy does not
+     * hold yet (all of them the first time, or when the ring grew or wrapped past this copy) and the whole index. Owner of both;
+     * neither may be inside a chain.
+     *
+     * @throws IllegalArgumentException when the windows differ.
+     */
+    public void copyFrom(final IdempotencyKeys other)
+    {
+        if (other.window != window || other.ringCapacity != ringCapacity)
+        {
+            throw new IllegalArgumentException("cannot copy an idempotency window of " + other.window + " into one of "
+                + window);
+        }
+        beginChange();
+        long from = Math.max(other.first, next);
+        if (copiedFrom != other || ring.length != other.ring.length || next > other.next
+            || other.next - from > ringCapacity)
+        {
+            ring = new long[other.ring.length];
+            from = other.first;
+        }
+        for (long p = from; p < other.next; p++)
+        {
+            final int at = (int)(p % ringCapacity) * ENTRY;
+            System.arraycopy(other.ring, at, ring, at, ENTRY);
+        }
+        if (index.length != other.index.length)
+        {
+            index = new long[other.index.length];
+        }
+        System.arraycopy(other.index, 0, index, 0, index.length);
+        indexMask = other.indexMask;
+        first = other.first;
+        next = other.next;
+        copiedFrom = other;
+        endChange();
     }
 
     /**

@@ -88,6 +88,11 @@ public final class LedgerState
     private int undoTop;
     private long[] chainOpened = new long[16]; // pairs: account, slot
     private int chainOpenedCount;
+    private boolean tracking;                  // trackChanges(): keep what syncTo needs
+    private long[] opened = new long[16];      // pairs: account, slot, indexed since the last syncTo
+    private int openedCount;
+    private long holdsSynced = -1;             // holds.changes() at the last syncTo
+    private long keysSynced = -1;              // keys.changeVersion() at the last syncTo
 
     /** The sizes that bound a ledger's state. */
     public record Limits(long maxAccounts, int maxHolds, int idempotencyWindow, int maxChain)
@@ -199,7 +204,7 @@ public final class LedgerState
         {
             for (int i = 0; i < chainOpenedCount; i++)
             {
-                accounts.put(chainOpened[2 * i], chainOpened[2 * i + 1]);
+                indexAccount(chainOpened[2 * i], (int)chainOpened[2 * i + 1]);
             }
         }
         else
@@ -385,7 +390,7 @@ public final class LedgerState
         }
         else
         {
-            accounts.put(account, slot);
+            indexAccount(account, slot);
         }
         return Result.OK.code();
     }
@@ -665,6 +670,21 @@ public final class LedgerState
 
     // ------------------------------------------------------------------------------------------ storage
 
+    private void indexAccount(final long account, final int slot)
+    {
+        accounts.put(account, slot);
+        if (tracking)
+        {
+            if (2 * openedCount + 2 > opened.length)
+            {
+                opened = Arrays.copyOf(opened, opened.length * 2);
+            }
+            opened[2 * openedCount] = account;
+            opened[2 * openedCount + 1] = slot;
+            openedCount++;
+        }
+    }
+
     private long slotOf(final long account)
     {
         final long slot = accounts.get(account);
@@ -930,7 +950,7 @@ public final class LedgerState
                     + maxAccounts + " accounts");
             }
             slot = slots.allocate();
-            accounts.put(account, slot);
+            indexAccount(account, slot);
         }
         slots.beginWrite(slot);
         slots.putLong(slot, BALANCE, balance);
@@ -972,6 +992,93 @@ public final class LedgerState
         });
         other.keys.forEach(keys::consume);
         lastTimestamp = other.lastTimestamp;
+    }
+
+    /**
+     * Owner of both, outside a chain: makes the new state {@code image} an exact copy of this one, slot for slot,
+     * and from now on remembers what changes here (accounts written, accounts opened, whether holds or keys
+     * changed), so that {@link #syncTo} can bring the image up to date by copying only that. One image per
+     * state: the snapshotter's.
+     *
+     * @throws IllegalArgumentException when the image has other limits or is not new.
+     * @throws IllegalStateException    inside a chain, or when an image was begun already.
+     */
+    public void beginImage(final LedgerState image)
+    {
+        if (inChain || tracking)
+        {
+            throw new IllegalStateException(inChain ? "cannot begin an image inside a chain" : "an image was begun already");
+        }
+        if (!image.limits().equals(limits()))
+        {
+            throw new IllegalArgumentException("cannot image a state into one with other limits");
+        }
+        if (image.accountCount() != 0 || image.holds.size() != 0 || image.keys.size() != 0 || image.inChain)
+        {
+            throw new IllegalArgumentException("beginImage needs a new state");
+        }
+        image.slots.unallocate(SYSTEM_SLOT); // the constructor's system slot: copyAllTo copies every slot
+        slots.copyAllTo(image.slots);
+        accounts.forEach((account, slot) ->
+        {
+            if (account != SYSTEM_ACCOUNT)
+            {
+                image.accounts.put(account, slot);
+            }
+        });
+        image.holds.copyFrom(holds);
+        image.keys.copyFrom(keys);
+        image.lastTimestamp = lastTimestamp;
+        tracking = true;
+        slots.trackChanges();
+        openedCount = 0;
+        holdsSynced = holds.changes();
+        keysSynced = keys.changeVersion();
+    }
+
+    /**
+     * Owner of this state, outside a chain, while it also owns {@code image}: makes {@code image} an exact copy
+     * of this state (accounts with their last transactions, holds, keys, ledger time), copying only what changed
+     * since the last sync: the accounts written and opened, and the hold table or key window only when they
+     * changed. {@code image} must be the one {@link #beginImage} made, changed by nothing but this method since.
+     *
+     * @return account slots copied (a measure of the work done).
+     * @throws IllegalStateException when changes are not tracked or a chain is in progress.
+     * @throws IllegalArgumentException when the image has other limits.
+     */
+    public int syncTo(final LedgerState image)
+    {
+        if (!tracking)
+        {
+            throw new IllegalStateException("syncTo needs beginImage()");
+        }
+        if (inChain)
+        {
+            throw new IllegalStateException("cannot sync inside a chain");
+        }
+        if (image.maxAccounts != maxAccounts || image.maxChain != maxChain)
+        {
+            throw new IllegalArgumentException("cannot sync into a state with other limits");
+        }
+        for (int i = 0; i < openedCount; i++)
+        {
+            image.accounts.put(opened[2 * i], opened[2 * i + 1]);
+        }
+        openedCount = 0;
+        final int copied = slots.changedCount();
+        slots.copyChangedTo(image.slots);
+        if (holds.changes() != holdsSynced)
+        {
+            image.holds.copyFrom(holds);
+            holdsSynced = holds.changes();
+        }
+        if (keys.changeVersion() != keysSynced)
+        {
+            image.keys.copyFrom(keys);
+            keysSynced = keys.changeVersion();
+        }
+        image.lastTimestamp = lastTimestamp;
+        return copied;
     }
 
     /** @return the limits this state was built with. */

@@ -107,6 +107,128 @@ class PaymentRulesModelTest
         }
     }
 
+    /**
+     * Issue 10: the snapshotter's copy of the state is kept exact by syncing only what changed. Synced at random
+     * points between operations (never inside a chain), the copy must equal the live state in every field the
+     * snapshot holds, and then behave exactly like it: the same operations give the same results and states.
+     */
+    @Test
+    void anImageSyncedAtRandomPointsIsAnExactCopyThatBehavesTheSame()
+    {
+        for (long seed = 1; seed <= 6; seed++)
+        {
+            final int maxAccounts = 12;
+            final LedgerState.Limits limits = new LedgerState.Limits(maxAccounts, 24, 16, 64);
+            final LedgerState live = new LedgerState(limits);
+            final PaymentModel model = new PaymentModel(maxAccounts, 24, 16);
+            final PaymentWorkload gen = new PaymentWorkload(new SplittableRandom(seed), 14);
+            long txId = 1;
+            long now = 1_700_000_000_000_000_000L;
+            // the image starts from a state with history, as it does after recovery
+            for (int step = 0; step < 300; step++)
+            {
+                txId = step(live, model, gen, txId, now += 1_000, null);
+            }
+            final LedgerState image = new LedgerState(limits);
+            live.beginImage(image);
+            assertSameContents(live, image, "seed " + seed + " at the start");
+            int syncs = 0;
+            for (int step = 0; step < 4_000; step++)
+            {
+                // past the longest chain's stamps (41), sometimes past many holds' timeouts
+                now += 64 + (gen.random.nextInt(10) == 0 ? gen.random.nextLong(3_000_000_000L) : gen.random.nextInt(1000));
+                txId = step(live, model, gen, txId, now, null);
+                if (gen.random.nextInt(gen.random.nextBoolean() ? 3 : 60) == 0)
+                {
+                    live.syncTo(image);
+                    syncs++;
+                    assertSameContents(live, image, "seed " + seed + " sync " + syncs + " after step " + step);
+                    assertSameState(model, image, "seed " + seed + " image after step " + step);
+                }
+            }
+            live.syncTo(image);
+            assertSameContents(live, image, "seed " + seed + " final sync");
+            // from here both must behave the same: the copy is a real state, not only a picture of one
+            for (int step = 0; step < 500; step++)
+            {
+                final int length = gen.random.nextInt(6) == 0 ? 2 + gen.random.nextInt(5) : 1;
+                final List<PaymentModel.Op> ops = new ArrayList<>();
+                for (int i = 0; i < length; i++)
+                {
+                    ops.add(gen.next(txId + i));
+                }
+                final long[] stamps = new long[length];
+                now += 64 + gen.random.nextInt(gen.random.nextInt(20) == 0 ? 2_000_000_000 : 1000);
+                for (int i = 0; i < length; i++)
+                {
+                    stamps[i] = now + i;
+                }
+                now += length;
+                final int[] a = new int[length];
+                final int[] b = new int[length];
+                applyReal(live, ops, txId, stamps, a, new long[length]);
+                applyReal(image, ops, txId, stamps, b, new long[length]);
+                assertEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(b), "seed " + seed + " step " + step);
+                gen.remember(ops, a, txId);
+                txId += length;
+            }
+            assertSameContents(live, image, "seed " + seed + " after running both");
+        }
+    }
+
+    /** One random operation or chain applied to the state and the model, results checked; @return the next id. */
+    private static long step(final LedgerState live, final PaymentModel model, final PaymentWorkload gen,
+        final long txId, final long now, final Map<Integer, Set<Integer>> reached)
+    {
+        final int length = gen.random.nextInt(6) == 0 ? 2 + gen.random.nextInt(gen.random.nextInt(8) == 0 ? 40 : 5) : 1;
+        final List<PaymentModel.Op> ops = new ArrayList<>();
+        for (int i = 0; i < length; i++)
+        {
+            ops.add(gen.next(txId + i));
+        }
+        final long[] stamps = new long[length];
+        for (int i = 0; i < length; i++)
+        {
+            stamps[i] = now + i;
+        }
+        final long[] expectedDup = new long[length];
+        final int[] expected = model.apply(ops, txId, stamps, expectedDup);
+        final int[] actual = new int[length];
+        applyReal(live, ops, txId, stamps, actual, new long[length]);
+        for (int i = 0; i < length; i++)
+        {
+            assertEquals(expected[i], actual[i], "tx " + (txId + i) + " " + ops.get(i));
+        }
+        gen.remember(ops, actual, txId);
+        return txId + length;
+    }
+
+    /** Every field a snapshot holds, in the order a snapshot writes it. */
+    private static void assertSameContents(final LedgerState expected, final LedgerState actual, final String where)
+    {
+        assertEquals(contents(expected), contents(actual), where);
+        assertEquals(expected.stateHash(), actual.stateHash(), "hash, " + where);
+        assertEquals(expected.nextExpiry(), actual.nextExpiry(), "next expiry, " + where);
+        assertEquals(expected.accountCount(), actual.accountCount(), "account count, " + where);
+    }
+
+    private static String contents(final LedgerState state)
+    {
+        final StringBuilder out = new StringBuilder();
+        final TreeMap<Long, String> accounts = new TreeMap<>();
+        state.forEachAccount((account, balance, dp, cp, od, lastTx) -> accounts.put(account,
+            balance + "/" + dp + "/" + cp + "/" + od + "/" + lastTx));
+        out.append(accounts).append('\n');
+        state.holds().forEach((txId, from, to, amount, expiresAt, status) -> out.append(txId).append(':').append(from)
+            .append('>').append(to).append('=').append(amount).append('@').append(expiresAt).append('#').append(status).append(' '));
+        out.append('\n');
+        state.keys().forEach((hi, lo, txId, type, timeout, f1, f2, f3) -> out.append(hi).append('.').append(lo).append('=')
+            .append(txId).append('/').append(type).append('/').append(timeout).append('/').append(f1).append('/')
+            .append(f2).append('/').append(f3).append(' '));
+        out.append('\n').append(state.lastTimestamp());
+        return out.toString();
+    }
+
     static void applyReal(final LedgerState state, final List<PaymentModel.Op> ops, final long firstTxId,
         final long[] stamps, final int[] results, final long[] duplicateOf)
     {

@@ -22,6 +22,7 @@ import io.roda.sequencer.SubmissionRing;
 import io.roda.snapshotter.SnapshotterAgent;
 import io.roda.store.JournalStore;
 import io.roda.core.LedgerState;
+import io.roda.core.StateImage;
 import io.roda.transactor.ResultLog;
 import io.roda.transactor.TransactorAgent;
 import io.roda.wal.WalReader;
@@ -89,8 +90,7 @@ final class LedgerPipeline
         final JournalStore journal = JournalStore.anonymous("transaction journal", TxJournalDescriptor.LENGTH,
             config.journalSize(), JournalStore.Mode.RING);
         final ProgressIndex walConsumed = new ProgressIndex(0);
-        final ProgressIndex snapshotConsumed = new ProgressIndex(0);
-        journal.gate(() -> Math.min(walConsumed.get(), snapshotConsumed.get()));
+        journal.gate(walConsumed::get); // the WAL storer is the journal's only reader
 
         final java.nio.file.Path dir = config.directory();
         final WalWriter writer = new WalWriter(Recovery.walDirectory(dir), config.walSegmentSize(),
@@ -111,15 +111,15 @@ final class LedgerPipeline
 
         try
         {
+            // the snapshotter's copy of the state, exact from the start; the transactor syncs it on request
+            final StateImage image = new StateImage(state, new LedgerState(state.limits()));
             this.snapshotter = new SnapshotterAgent(new SnapshotterAgent.Context()
-                .journal(journal.reader())
+                .image(image, transactorWaker)
                 .commitIndex(commitIndex)
                 .snapshotIndex(snapshotIndex)
-                .consumed(snapshotConsumed)
-                .recovered(state, lastTxId, report.snapshotTxId())
+                .newestSnapshotTxId(report.snapshotTxId())
                 .directory(Recovery.snapshotDirectory(dir))
                 .everyTx(config.snapshotEveryTx())
-                .maxBatch(config.maxBatch())
                 .retention(new WalRetention(Recovery.walDirectory(dir), Recovery.snapshotDirectory(dir),
                     config.retainSnapshots()))
                 .counters(snapshotterCounters));
@@ -137,6 +137,7 @@ final class LedgerPipeline
                 .walWaker(walWaker)
                 .clock(config.clock())
                 .nextExpiry(nextExpiry)
+                .image(image, snapshotterWaker)
                 .counters(transactorCounters)), transactorWaker, transactorCounters));
             runners.add(runner(config, new WalStorerAgent(new WalStorerAgent.Context()
                 .journal(journal.reader())

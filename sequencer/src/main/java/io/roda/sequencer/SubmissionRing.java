@@ -94,7 +94,7 @@ public final class SubmissionRing
     private final int laneMask;
     private final PaddedTail tail = new PaddedTail();
     private final Lane[] lanes;
-    private long consumerPosition;
+    private final ConsumerPosition consumer = new ConsumerPosition();
     private final long idBase;
 
     /**
@@ -460,7 +460,7 @@ public final class SubmissionRing
      */
     public int poll(final Sink sink)
     {
-        final long position = consumerPosition;
+        final long position = consumer.position;
         final int index = (int)position & mask;
         final long round = position >>> capacityShift;
         final long cell = (long)CELLS.getAcquire(cells, index);
@@ -487,7 +487,7 @@ public final class SubmissionRing
             final long p = position + i;
             CELLS.setRelease(cells, (int)p & mask, ((p >>> capacityShift) + 1) << ROUND_SHIFT);
         }
-        consumerPosition = position + count;
+        consumer.position = position + count;
         return count;
     }
 
@@ -497,7 +497,7 @@ public final class SubmissionRing
      */
     public int nextCount()
     {
-        final long position = consumerPosition;
+        final long position = consumer.position;
         final long cell = (long)CELLS.getAcquire(cells, (int)position & mask);
         if ((cell & FULL) == 0 || (cell >>> ROUND_SHIFT) != (position >>> capacityShift))
         {
@@ -543,7 +543,7 @@ public final class SubmissionRing
      * to {@link #release}); the acquire CAS and the release store order one holder's writes before the
      * next holder's reads, so {@code tail} and {@code headCache} need no atomics of their own.
      */
-    static final class Lane
+    static final class Lane extends LaneRhsPadding
     {
         private static final VarHandle HEAD;
         private static final VarHandle HELD;
@@ -552,8 +552,8 @@ public final class SubmissionRing
         {
             try
             {
-                HEAD = MethodHandles.lookup().findVarHandle(Lane.class, "head", long.class);
-                HELD = MethodHandles.lookup().findVarHandle(Lane.class, "held", int.class);
+                HEAD = MethodHandles.lookup().findVarHandle(LaneHead.class, "head", long.class);
+                HELD = MethodHandles.lookup().findVarHandle(LaneHolderFields.class, "held", int.class);
             }
             catch (final ReflectiveOperationException e)
             {
@@ -561,19 +561,9 @@ public final class SubmissionRing
             }
         }
 
-        final int id;
-        final long[] data;
-        final int slotMask;
-        private int held = 1;       // 1 while a submitter holds the lane; a new lane is born held
-        private long tail;          // holder only
-        private long headCache;     // holder only: last head seen, so the consumer's line is rarely read
-        private volatile long head; // freed by the consumer
-
         Lane(final int id, final int capacity)
         {
-            this.id = id;
-            this.data = new long[capacity * FIELDS];
-            this.slotMask = capacity - 1;
+            super(id, new long[capacity * FIELDS], capacity - 1);
         }
 
         boolean tryAcquire()
@@ -662,14 +652,128 @@ public final class SubmissionRing
     }
 
     /**
-     * The tail position and the closed flag, padded against false sharing with the cells array header and
-     * with the consumer's fields. Every submitter reads {@code closed} right before its claiming CAS on the
-     * tail's line, so the flag lives on that line, which the submitter has in its cache anyway.
+     * The tail position and the closed flag, padded on both sides (Disruptor's {@code Sequence} layout) against
+     * false sharing with whatever the allocator put around it. Every submitter reads {@code closed} right
+     * before its claiming CAS on the tail's line, so the flag lives on that line, which the submitter has in
+     * its cache anyway.
      */
-    static final class PaddedTail extends AtomicLong
+    static final class PaddedTail extends TailRhsPadding
     {
-        private static final long serialVersionUID = 1L;
-        volatile boolean closed;
-        long p1, p2, p3, p4, p5, p6, p7;
+        private static final VarHandle VALUE;
+
+        static
+        {
+            try
+            {
+                VALUE = MethodHandles.lookup().findVarHandle(TailValue.class, "value", long.class);
+            }
+            catch (final ReflectiveOperationException e)
+            {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** Volatile load. */
+        long get()
+        {
+            return (long)VALUE.getVolatile(this);
+        }
+
+        boolean compareAndSet(final long expected, final long value)
+        {
+            return VALUE.compareAndSet(this, expected, value);
+        }
     }
+
+    /**
+     * The consumer's position, on cache lines of its own: the sequencer stores it on every poll, and the fields
+     * of the ring itself ({@code cells}, {@code mask}, ...) that every submitter reads must not share its line.
+     */
+    static final class ConsumerPosition extends ConsumerRhsPadding
+    {
+    }
+}
+
+/**
+ * A lane's holder-side fields. The consumer reads only {@code id}, {@code data} and {@code slotMask}, which never
+ * change; {@code held}, {@code tail} and {@code headCache} are the holder's. The consumer's {@code head} is on
+ * lines of its own below, so freeing slots never invalidates the line a submitter CASes to take the lane.
+ */
+abstract class LaneHolderFields
+{
+    protected long p1, p2, p3, p4, p5, p6, p7;
+    final int id;
+    final long[] data;
+    final int slotMask;
+    protected int held = 1;       // 1 while a submitter holds the lane; a new lane is born held
+    protected long tail;          // holder only
+    protected long headCache;     // holder only: last head seen, so the consumer's line is rarely read
+
+    LaneHolderFields(final int id, final long[] data, final int slotMask)
+    {
+        this.id = id;
+        this.data = data;
+        this.slotMask = slotMask;
+    }
+}
+
+abstract class LaneHeadPadding extends LaneHolderFields
+{
+    protected long p9, p10, p11, p12, p13, p14, p15;
+
+    LaneHeadPadding(final int id, final long[] data, final int slotMask)
+    {
+        super(id, data, slotMask);
+    }
+}
+
+abstract class LaneHead extends LaneHeadPadding
+{
+    protected volatile long head; // freed by the consumer
+
+    LaneHead(final int id, final long[] data, final int slotMask)
+    {
+        super(id, data, slotMask);
+    }
+}
+
+abstract class LaneRhsPadding extends LaneHead
+{
+    protected long p17, p18, p19, p20, p21, p22, p23;
+
+    LaneRhsPadding(final int id, final long[] data, final int slotMask)
+    {
+        super(id, data, slotMask);
+    }
+}
+
+abstract class TailLhsPadding
+{
+    protected long p1, p2, p3, p4, p5, p6, p7;
+}
+
+abstract class TailValue extends TailLhsPadding
+{
+    protected volatile long value;
+    protected volatile boolean closed;
+}
+
+abstract class TailRhsPadding extends TailValue
+{
+    protected long p9, p10, p11, p12, p13, p14, p15;
+}
+
+abstract class ConsumerLhsPadding
+{
+    protected long p1, p2, p3, p4, p5, p6, p7;
+}
+
+abstract class ConsumerValue extends ConsumerLhsPadding
+{
+    protected long position; // consumer thread only
+}
+
+abstract class ConsumerRhsPadding extends ConsumerValue
+{
+    protected long p9, p10, p11, p12, p13, p14, p15;
 }

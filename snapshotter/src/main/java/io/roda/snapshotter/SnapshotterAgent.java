@@ -8,36 +8,35 @@ import io.roda.common.Agent;
 import io.roda.common.Contexts;
 import io.roda.common.ProgressIndex;
 import io.roda.common.StageCounters;
-import io.roda.core.LedgerState;
-import io.roda.core.Replayer;
-import io.roda.core.TxJournalDescriptor;
-import io.roda.store.RecordView;
-import io.roda.store.StoreReader;
+import io.roda.common.Waker;
+import io.roda.core.StateImage;
 
 /**
- * The snapshotter stage. It follows the transaction journal up to the commit index and keeps its own copy
- * of the whole ledger state (accounts, holds, keys, ledger time) by replaying every committed record through
- * the same rules the transactor ran ({@link Replayer}, which also checks each result: a divergence stops the
- * stage instead of snapshotting a wrong state). Because the copy is its own, a snapshot is taken at an exact
- * transaction boundary (never inside a linked chain) without ever pausing the transactor: the only coupling
- * is that the journal cannot be reused before this stage has read it. Every {@code everyTx} committed
- * transactions (and when asked) it writes a snapshot durably, advances the snapshot index, and applies the
- * retention policy.
+ * The snapshotter stage. It writes durable snapshots of the ledger state without replaying a single transaction
+ * and without pausing the transactor for longer than it takes to copy what changed since the last snapshot.
+ *
+ * <p>It owns a copy of the whole ledger state (accounts, holds, keys, ledger time), a {@link StateImage}. When a
+ * snapshot is due (every {@code everyTx} committed transactions, or when asked), it hands the copy to the
+ * transactor, which, between two batches, copies into it only what changed since the last hand-off (the
+ * accounts written and opened, and the hold table or key window when they changed) and hands it back marked
+ * with the last transaction applied. A batch never ends inside a linked chain, so the copy is the exact state
+ * at a transaction boundary. The snapshotter then waits until that transaction is committed (a snapshot never
+ * holds what the WAL has not forced), writes the snapshot durably, advances the snapshot index, and applies the
+ * retention policy. Recovery is unchanged: the newest valid snapshot, then the WAL after it.
+ *
+ * <p>Before issue 10 this stage replayed every committed transaction through its own copy of the rules, which
+ * cost as much CPU as the transactor itself; see docs/PERFORMANCE.md for what the hand-off saves.
  */
 public final class SnapshotterAgent implements Agent
 {
-    private final StoreReader journal;
+    private final StateImage image;
     private final ProgressIndex commitIndex;
     private final ProgressIndex snapshotIndex;
-    private final ProgressIndex consumed;
-    private final LedgerState state;
-    private final Replayer replayer;
+    private final Waker transactor;
     private final Path directory;
     private final long everyTx;
-    private final int maxBatch;
     private final Retention retention;
     private final StageCounters counters;
-    private long appliedTxId;
     private long lastSnapshotTxId;
     private final AtomicLong requestedTxId = new AtomicLong(-1); // the highest id asked for; never lowered
 
@@ -45,46 +44,42 @@ public final class SnapshotterAgent implements Agent
     public SnapshotterAgent(final Context context)
     {
         context.conclude();
-        this.journal = context.journal;
+        this.image = context.image;
         this.commitIndex = context.commitIndex;
         this.snapshotIndex = context.snapshotIndex;
-        this.consumed = context.consumed;
-        this.state = new LedgerState(context.recovered.limits());
-        this.state.copyFrom(context.recovered);
-        this.replayer = new Replayer(state);
+        this.transactor = context.transactorWaker;
         this.directory = context.directory;
         this.everyTx = context.everyTx;
-        this.maxBatch = context.maxBatch;
         this.retention = context.retention;
         this.counters = context.counters;
-        this.appliedTxId = context.recoveredTxId;
         this.lastSnapshotTxId = context.snapshotTxId;
     }
 
     /** The snapshotter's settings, Aeron style: named setters, checked once by {@link #conclude()}. */
     public static final class Context
     {
-        private StoreReader journal;
+        private StateImage image;
         private ProgressIndex commitIndex;
         private ProgressIndex snapshotIndex;
-        private ProgressIndex consumed;
-        private LedgerState recovered;
+        private Waker transactorWaker;
         private Path directory;
         private long everyTx;
-        private int maxBatch = 1024;
         private Retention retention = file -> { };
-        private long recoveredTxId;
         private long snapshotTxId;
         private StageCounters counters = new StageCounters("snapshotter");
 
-        /** @param reader a reader of the transaction journal, positioned after the recovered state. Required. */
-        public Context journal(final StoreReader reader)
+        /**
+         * @param stateImage the copy of the state the transactor syncs on request. Required.
+         * @param waker      the transactor's, woken when a sync is requested. Required.
+         */
+        public Context image(final StateImage stateImage, final Waker waker)
         {
-            this.journal = reader;
+            this.image = stateImage;
+            this.transactorWaker = waker;
             return this;
         }
 
-        /** @param index only records up to it (committed) are applied. Required. */
+        /** @param index a snapshot is written only once the commit index covers its transaction. Required. */
         public Context commitIndex(final ProgressIndex index)
         {
             this.commitIndex = index;
@@ -98,23 +93,10 @@ public final class SnapshotterAgent implements Agent
             return this;
         }
 
-        /** @param index journal records consumed; gates the transactor's reuse of journal slots. Required. */
-        public Context consumed(final ProgressIndex index)
+        /** @param txId the transaction of the newest snapshot on disk (0 when none; the default). */
+        public Context newestSnapshotTxId(final long txId)
         {
-            this.consumed = index;
-            return this;
-        }
-
-        /**
-         * @param state         the recovered state, copied (when the agent is built) into the stage's own. Required.
-         * @param lastTxId      the last transaction of that state.
-         * @param newestSnapshotTxId the transaction of the newest snapshot on disk (0 when none).
-         */
-        public Context recovered(final LedgerState state, final long lastTxId, final long newestSnapshotTxId)
-        {
-            this.recovered = state;
-            this.recoveredTxId = lastTxId;
-            this.snapshotTxId = newestSnapshotTxId;
+            this.snapshotTxId = txId;
             return this;
         }
 
@@ -129,13 +111,6 @@ public final class SnapshotterAgent implements Agent
         public Context everyTx(final long transactions)
         {
             this.everyTx = transactions;
-            return this;
-        }
-
-        /** @param records most records applied per {@code doWork()}; default 1024. */
-        public Context maxBatch(final int records)
-        {
-            this.maxBatch = records;
             return this;
         }
 
@@ -156,25 +131,16 @@ public final class SnapshotterAgent implements Agent
         /** @throws IllegalStateException naming the first setting that is missing or out of range. */
         public void conclude()
         {
-            Contexts.require(journal, "SnapshotterAgent", "journal");
+            Contexts.require(image, "SnapshotterAgent", "image");
+            Contexts.require(transactorWaker, "SnapshotterAgent", "image's transactor waker");
             Contexts.require(commitIndex, "SnapshotterAgent", "commitIndex");
             Contexts.require(snapshotIndex, "SnapshotterAgent", "snapshotIndex");
-            Contexts.require(consumed, "SnapshotterAgent", "consumed");
-            Contexts.require(recovered, "SnapshotterAgent", "recovered");
             Contexts.require(directory, "SnapshotterAgent", "directory");
             Contexts.require(retention, "SnapshotterAgent", "retention");
             Contexts.require(counters, "SnapshotterAgent", "counters");
-            Contexts.positive(maxBatch, "SnapshotterAgent", "maxBatch");
             Contexts.notNegative(everyTx, "SnapshotterAgent", "everyTx");
-            Contexts.notNegative(recoveredTxId, "SnapshotterAgent", "recovered lastTxId");
-            Contexts.notNegative(snapshotTxId, "SnapshotterAgent", "recovered newestSnapshotTxId");
-            if (snapshotTxId > recoveredTxId)
-            {
-                throw new IllegalStateException("SnapshotterAgent.Context: the newest snapshot (tx " + snapshotTxId
-                    + ") is past the recovered state (tx " + recoveredTxId + ")");
-            }
-            Contexts.distinct("SnapshotterAgent", "commitIndex", commitIndex, "snapshotIndex", snapshotIndex,
-                "consumed", consumed);
+            Contexts.notNegative(snapshotTxId, "SnapshotterAgent", "newestSnapshotTxId");
+            Contexts.distinct("SnapshotterAgent", "commitIndex", commitIndex, "snapshotIndex", snapshotIndex);
         }
     }
 
@@ -191,55 +157,47 @@ public final class SnapshotterAgent implements Agent
     @Override
     public int doWork() throws IOException
     {
-        final long committed = commitIndex.get();
-        int applied = 0;
-        RecordView record;
-        while (applied < maxBatch && (record = journal.get()) != null
-            && record.getLong(TxJournalDescriptor.TX_ID_OFFSET) <= committed)
+        final long handoff = image.handoff();
+        if (handoff == StateImage.WANTED)
         {
-            replayer.accept(record.getLong(TxJournalDescriptor.TX_ID_OFFSET),
-                record.getLong(TxJournalDescriptor.TIMESTAMP_OFFSET), record.getByte(TxJournalDescriptor.TYPE_OFFSET),
-                record.getByte(TxJournalDescriptor.FLAGS_OFFSET), record.getInt(TxJournalDescriptor.TIMEOUT_OFFSET),
-                record.getLong(TxJournalDescriptor.ACCOUNT_OFFSET), record.getLong(TxJournalDescriptor.TO_ACCOUNT_OFFSET),
-                record.getLong(TxJournalDescriptor.AMOUNT_OFFSET), record.getLong(TxJournalDescriptor.KEY_HI_OFFSET),
-                record.getLong(TxJournalDescriptor.KEY_LO_OFFSET), record.getByte(TxJournalDescriptor.RESULT_OFFSET),
-                null);
-            journal.next();
-            applied++;
+            return 0; // the transactor has the copy
         }
-        if (applied > 0)
+        if (handoff >= 0)
         {
-            consumed.set(journal.position());
-            if (!replayer.midChain())
+            if (handoff <= lastSnapshotTxId)
             {
-                appliedTxId = replayer.lastApplied();
+                image.release(); // nothing new since the last snapshot (e.g. asked right after recovery)
+                return 0;
             }
-        }
-        final long requested = requestedTxId.get();
-        final boolean periodic = everyTx > 0 && appliedTxId - lastSnapshotTxId >= everyTx;
-        final boolean asked = requested > lastSnapshotTxId && appliedTxId >= requested;
-        if ((periodic || asked) && appliedTxId > lastSnapshotTxId && !replayer.midChain())
-        {
-            takeSnapshot();
+            if (commitIndex.get() < handoff)
+            {
+                return 0; // the WAL wakes this stage after each commit
+            }
+            final long covered = handoff - lastSnapshotTxId;
+            takeSnapshot(handoff);
+            image.release();
             snapshotIndex.set(lastSnapshotTxId);
-            return applied + 1;
+            return (int)Math.min(Integer.MAX_VALUE, covered); // items: transactions the new snapshot covers
         }
-        return applied;
+        final long committed = commitIndex.get();
+        final long requested = requestedTxId.get();
+        final boolean periodic = everyTx > 0 && committed - lastSnapshotTxId >= everyTx;
+        final boolean asked = requested > lastSnapshotTxId && committed >= requested;
+        if (periodic || asked)
+        {
+            image.request();
+            transactor.wake(); // it syncs between two batches, then wakes this stage
+        }
+        return 0;
     }
 
-    private void takeSnapshot() throws IOException
+    private void takeSnapshot(final long txId) throws IOException
     {
         final long start = System.nanoTime();
-        final Path file = SnapshotFiles.write(directory, appliedTxId, state);
+        final Path file = SnapshotFiles.write(directory, txId, image.copy());
+        lastSnapshotTxId = txId;
         counters.io(System.nanoTime() - start);
-        lastSnapshotTxId = appliedTxId;
         retention.afterSnapshot(file);
-    }
-
-    /** @return the last transaction applied to this stage's state (snapshotter thread; racy elsewhere). */
-    public long appliedTxId()
-    {
-        return appliedTxId;
     }
 
     @Override

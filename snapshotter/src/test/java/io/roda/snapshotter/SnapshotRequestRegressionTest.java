@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.roda.core.OpType;
 import io.roda.common.ProgressIndex;
-import io.roda.core.Result;
-import io.roda.core.TxJournalDescriptor;
-import io.roda.store.JournalStore;
+import io.roda.common.Waker;
+import io.roda.core.LedgerState;
+import io.roda.core.OpType;
+import io.roda.core.StateImage;
 
 /**
  * Regression of issue 8, defect 3: the snapshotter read the requested id, wrote the snapshot, then set the
@@ -28,7 +28,8 @@ class SnapshotRequestRegressionTest
     @Test
     void aRequestArrivingWhileASnapshotIsWrittenIsServedByTheNextOne() throws Exception
     {
-        final JournalStore journal = JournalStore.anonymous("journal", TxJournalDescriptor.LENGTH, 64, JournalStore.Mode.APPEND);
+        final LedgerState live = new LedgerState(16);
+        final StateImage image = new StateImage(live, new LedgerState(16));
         final ProgressIndex commit = new ProgressIndex(0);
         final ProgressIndex snapshot = new ProgressIndex(0);
         final SnapshotterAgent[] agent = new SnapshotterAgent[1];
@@ -40,39 +41,41 @@ class SnapshotRequestRegressionTest
             }
         };
         agent[0] = new SnapshotterAgent(new SnapshotterAgent.Context()
-            .journal(journal.reader())
+            .image(image, new Waker())
             .commitIndex(commit)
             .snapshotIndex(snapshot)
-            .consumed(new ProgressIndex(0))
-            .recovered(new io.roda.core.LedgerState(16), 0, 0)
             .directory(dir)
             .retention(requestDuringWrite));
 
-        for (long tx = 1; tx <= 4; tx++)
-        {
-            append(journal, tx);
-        }
+        apply(live, 1);
+        apply(live, 2);
         commit.set(2);
         agent[0].requestSnapshot(2);
         agent[0].doWork();
+        transactorSyncs(live, image, 2);
+        agent[0].doWork();
         assertEquals(2, snapshot.get(), "the first request is served");
 
+        apply(live, 3);
+        apply(live, 4);
         commit.set(4);
+        agent[0].doWork();
+        transactorSyncs(live, image, 4);
         agent[0].doWork();
         assertEquals(4, snapshot.get(), "the request made during the first snapshot is not lost");
         assertEquals(2, SnapshotFiles.list(dir).size());
     }
 
-    private static void append(final JournalStore journal, final long txId)
+    private static void apply(final LedgerState state, final long txId)
     {
-        final long index = journal.claim();
-        final int at = journal.offsetOf(index);
-        final java.nio.ByteBuffer buffer = journal.buffer();
-        buffer.putLong(at + TxJournalDescriptor.TX_ID_OFFSET, txId);
-        buffer.put(at + TxJournalDescriptor.TYPE_OFFSET, (byte)OpType.OPEN_CODE);
-        buffer.put(at + TxJournalDescriptor.RESULT_OFFSET, (byte)Result.OK.code());
-        buffer.putLong(at + TxJournalDescriptor.ACCOUNT_OFFSET, txId);
-        buffer.putLong(at + TxJournalDescriptor.TIMESTAMP_OFFSET, 1_000 + txId);
-        journal.publish();
+        state.applyOne(txId, 1_000 + txId, OpType.OPEN_CODE, txId, 0, 0, 0, false, 0, 0);
+    }
+
+    /** What the transactor does between two batches once the snapshotter asked. */
+    private static void transactorSyncs(final LedgerState live, final StateImage image, final long txId)
+    {
+        assertEquals(StateImage.WANTED, image.handoff(), "the snapshotter asked for the copy");
+        live.syncTo(image.copy());
+        image.synced(txId);
     }
 }

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.roda.common.ProgressIndex;
+import io.roda.common.Waker;
 import io.roda.core.LedgerState;
-import io.roda.core.TxJournalDescriptor;
-import io.roda.store.JournalStore;
+import io.roda.core.StateImage;
 
 /** Issue 10: a stage is built from named settings, and a wrong wiring fails at build time, by name. */
 class SnapshotterContextTest
@@ -21,14 +21,10 @@ class SnapshotterContextTest
 
     private SnapshotterAgent.Context complete()
     {
-        final JournalStore journal = JournalStore.anonymous("journal", TxJournalDescriptor.LENGTH, 64,
-            JournalStore.Mode.APPEND);
         return new SnapshotterAgent.Context()
-            .journal(journal.reader())
+            .image(new StateImage(new LedgerState(16), new LedgerState(16)), new Waker())
             .commitIndex(new ProgressIndex(0))
             .snapshotIndex(new ProgressIndex(0))
-            .consumed(new ProgressIndex(0))
-            .recovered(new LedgerState(16), 0, 0)
             .directory(dir);
     }
 
@@ -58,10 +54,9 @@ class SnapshotterContextTest
     @Test
     void outOfRangeSettingsAreNamed()
     {
-        assertEquals("SnapshotterAgent.Context: maxBatch must be positive, was 0", assertThrows(
-            IllegalStateException.class, () -> new SnapshotterAgent(complete().maxBatch(0))).getMessage());
-        assertEquals("SnapshotterAgent.Context: the newest snapshot (tx 5) is past the recovered state (tx 4)",
-            assertThrows(IllegalStateException.class,
-                () -> new SnapshotterAgent(complete().recovered(new LedgerState(16), 4, 5))).getMessage());
+        assertEquals("SnapshotterAgent.Context: everyTx must be >= 0, was -1", assertThrows(
+            IllegalStateException.class, () -> new SnapshotterAgent(complete().everyTx(-1))).getMessage());
+        assertEquals("SnapshotterAgent.Context: image is not set", assertThrows(IllegalStateException.class,
+            () -> new SnapshotterAgent(complete().image(null, new Waker()))).getMessage());
     }
 }

@@ -19,15 +19,16 @@ import java.util.function.LongSupplier;
  *   |                   |                  |               | (records)        |       1 ring)     |
  *   +-------------------+------------------+---------------+------------------+-------------------+
  *  64 write index (published record count; release store by the writer, acquire load by readers)
- * 128 claim index (ring mode: 1 + the index the writer is writing now; lets readers detect overwrite).
- *     On its own cache line: the writer stores it on every claim after the first wrap, and readers poll
- *     the write index's line.
+ * 128 claim index (ungated ring mode: 1 + the index the writer is writing now; lets readers detect
+ *     overwrite). On its own cache line: the writer stores it on every claim after the first wrap, and
+ *     readers poll the write index's line. A gated ring never overwrites unread records and keeps none.
  * 192 record 0, record 1, ... record (capacity - 1)
  * </pre>
  *
  * <p><b>Append mode</b>: when {@code capacity} records exist, {@link #tryClaim()} returns {@code -1}
  * and {@link #claim()} throws {@link StoreFullException}; nothing is ever overwritten.
- * <b>Ring mode</b>: record {@code i} lives in slot {@code i % capacity}; the writer may reuse a slot
+ * <b>Ring mode</b>: record {@code i} lives in slot {@code i % capacity} (a mask when the capacity is a
+ * power of two, as the pipeline's journal is); the writer may reuse a slot
  * only once the optional gate (the slowest consumer's position) has passed it, and readers can always
  * tell if a record they read was overwritten meanwhile ({@link StoreReader#with}).
  *
@@ -64,6 +65,7 @@ public final class JournalStore implements AutoCloseable
     private final long capacity;
     private final Mode mode;
     private final Path file;
+    private final long mask; // capacity - 1 when capacity is a power of two, else -1: offsetOf then divides
     private LongSupplier gate;
     private long nextIndex;
     private long gateCache;
@@ -78,6 +80,7 @@ public final class JournalStore implements AutoCloseable
         this.capacity = capacity;
         this.mode = mode;
         this.file = file;
+        this.mask = Long.bitCount(capacity) == 1 ? capacity - 1 : -1;
         this.nextIndex = Memory.getLongAcquire(buffer, WRITE_INDEX_OFFSET);
     }
 
@@ -196,11 +199,22 @@ public final class JournalStore implements AutoCloseable
      * Ring mode: the writer will not reuse the slot of record {@code i} until {@code gate} returns more
      * than {@code i}. The supplier is called only when the cached value no longer suffices.
      *
+     * <p>A gated ring can never overwrite a record its gating readers have not consumed, so it keeps no claim
+     * index and its readers skip the overwrite checks: no shared store per claim, no shared load per record.
+     * The contract that buys this: <b>every reader of a gated store is one of the consumers behind the gate</b>.
+     * Set the gate before creating readers.
+     *
      * @param gate the index of the first record not yet consumed by the slowest consumer.
      */
     public void gate(final LongSupplier gate)
     {
         this.gate = gate;
+    }
+
+    /** @return whether {@link #gate} was set: readers then need no overwrite checks. */
+    boolean gated()
+    {
+        return gate != null;
     }
 
     /**
@@ -226,8 +240,12 @@ public final class JournalStore implements AutoCloseable
                     return -1;
                 }
             }
-            Memory.putLongOpaque(buffer, CLAIM_INDEX_OFFSET, index + 1);
-            VarHandle.storeStoreFence();
+            if (gate == null)
+            {
+                // ungated: readers compare against this to detect a record overwritten under them
+                Memory.putLongOpaque(buffer, CLAIM_INDEX_OFFSET, index + 1);
+                VarHandle.storeStoreFence();
+            }
         }
         nextIndex = index + 1;
         return index;
@@ -279,7 +297,7 @@ public final class JournalStore implements AutoCloseable
      */
     public int offsetOf(final long index)
     {
-        return HEADER_LENGTH + (int)(index % capacity) * recordSize;
+        return HEADER_LENGTH + (int)(mask >= 0 ? index & mask : index % capacity) * recordSize;
     }
 
     /** Makes every claimed record visible to readers with one release store of the write index. */
@@ -290,7 +308,8 @@ public final class JournalStore implements AutoCloseable
 
     /**
      * Writer only: forgets every record from {@code count} on, as if they had never been appended.
-     * Used by recovery to cut records that never became durable elsewhere.
+     * Used by recovery to cut records that never became durable elsewhere. Readers cache the write index,
+     * so create readers after a truncate: one created before may still return the records cut.
      *
      * @param count the number of records to keep; at most the current write index.
      */

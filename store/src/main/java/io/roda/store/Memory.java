@@ -63,10 +63,23 @@ public final class Memory
         LONGS.setOpaque(buffer, offset, value);
     }
 
-    /** Allocates zeroed, native-ordered off-heap memory of {@code bytes} bytes. */
+    /** Bytes per cache line on the machines we run on (x86-64, most AArch64). */
+    public static final int CACHE_LINE = 64;
+
+    /**
+     * Allocates zeroed, little-endian off-heap memory of {@code bytes} bytes whose first byte starts a cache line
+     * (except above {@code Integer.MAX_VALUE - 128} bytes, where there is no room to align).
+     */
     public static ByteBuffer allocate(final long bytes, final String what)
     {
-        return ByteBuffer.allocateDirect(checkedSize(bytes, what)).order(ByteOrder.LITTLE_ENDIAN);
+        final int size = checkedSize(bytes, what);
+        if (size > Integer.MAX_VALUE - 2 * CACHE_LINE)
+        {
+            return ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN); // no room to align: rare, huge
+        }
+        // allocateDirect's address is only 16-byte aligned: a 64-byte record would straddle two cache lines
+        final ByteBuffer aligned = ByteBuffer.allocateDirect(size + 2 * CACHE_LINE).alignedSlice(CACHE_LINE);
+        return aligned.limit(size).slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /**

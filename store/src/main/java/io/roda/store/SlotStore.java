@@ -23,6 +23,9 @@ public final class SlotStore
     private final int slotLength;
     private final int capacity;
     private int allocated;
+    private byte[] changedMark; // non-null once trackChanges() was called: slot -> 1 when written since last clear
+    private int[] changedList;
+    private int changedCount;
 
     /**
      * @param name     names the store in errors.
@@ -97,6 +100,11 @@ public final class SlotStore
     public void beginWrite(final int slot)
     {
         final int offset = offset(slot);
+        if (changedMark != null && changedMark[slot] == 0)
+        {
+            changedMark[slot] = 1;
+            changedList[changedCount++] = slot;
+        }
         Memory.putLongOpaque(buffer, offset, Memory.getLong(buffer, offset) + 1);
         VarHandle.storeStoreFence();
     }
@@ -165,6 +173,89 @@ public final class SlotStore
                 }
             }
             Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Owner only: from now on, remember every slot written (through {@link #beginWrite}) until
+     * {@link #clearChanges()}, so that a copy of this store can be brought up to date by copying those slots
+     * alone ({@link #copyChangedTo}). Costs one byte and one int per slot, and a branch per write.
+     */
+    public void trackChanges()
+    {
+        if (changedMark == null)
+        {
+            changedMark = new byte[capacity];
+            changedList = new int[capacity];
+        }
+    }
+
+    /** @return slots written since the last {@link #clearChanges()} (0 when not tracking). */
+    public int changedCount()
+    {
+        return changedCount;
+    }
+
+    /**
+     * Owner of this store (which must also own {@code copy}): copies every slot written since the last
+     * {@link #clearChanges()} and still allocated into the same slot of {@code copy}, allocating slots in the
+     * copy up to this store's count; then clears the changes.
+     *
+     * @throws IllegalArgumentException when the copy has another shape or more slots allocated than this store.
+     */
+    public void copyChangedTo(final SlotStore copy)
+    {
+        if (copy.fields != fields || copy.capacity != capacity)
+        {
+            throw new IllegalArgumentException(name + ": cannot copy into a store of another shape");
+        }
+        if (copy.allocated > allocated)
+        {
+            throw new IllegalArgumentException(name + ": the copy has " + copy.allocated + " slots allocated, this "
+                + allocated);
+        }
+        while (copy.allocated < allocated)
+        {
+            copy.allocate();
+        }
+        for (int i = 0; i < changedCount; i++)
+        {
+            final int slot = changedList[i];
+            changedMark[slot] = 0;
+            if (slot < allocated) // a slot given back (a rolled-back open) is zero in both
+            {
+                copy.beginWrite(slot);
+                for (int f = 0; f < fields; f++)
+                {
+                    copy.putLong(slot, f, getLong(slot, f));
+                }
+                copy.endWrite(slot);
+            }
+        }
+        changedCount = 0;
+    }
+
+    /**
+     * Owner of both: makes {@code copy}, which must have no slot allocated, hold the same slots with the same
+     * fields as this store.
+     *
+     * @throws IllegalArgumentException when the copy has another shape or slots allocated.
+     */
+    public void copyAllTo(final SlotStore copy)
+    {
+        if (copy.fields != fields || copy.capacity != capacity || copy.allocated != 0)
+        {
+            throw new IllegalArgumentException(name + ": can copy only into an empty store of the same shape");
+        }
+        for (int slot = 0; slot < allocated; slot++)
+        {
+            copy.allocate();
+            copy.beginWrite(slot);
+            for (int f = 0; f < fields; f++)
+            {
+                copy.putLong(slot, f, getLong(slot, f));
+            }
+            copy.endWrite(slot);
         }
     }
 

@@ -20,6 +20,7 @@ public final class StoreReader
     private final boolean ring;
     private final long capacity;
     private long cursor;
+    private long publishedCache; // the write index last read: records below it need no new acquire load
 
     StoreReader(final JournalStore store)
     {
@@ -32,7 +33,22 @@ public final class StoreReader
 
     private long oldestReadable(final long writeIndex)
     {
-        return ring ? Math.max(0, store.claimIndex() - capacity) : 0;
+        if (!ring)
+        {
+            return 0;
+        }
+        return Math.max(0, (store.gated() ? writeIndex : store.claimIndex()) - capacity);
+    }
+
+    /** @return whether record {@code index} is published, reading the shared write index only when needed. */
+    private boolean published(final long index)
+    {
+        if (index < publishedCache)
+        {
+            return true;
+        }
+        publishedCache = store.writeIndex();
+        return index < publishedCache;
     }
 
     /** @return the index of the record {@link #next()} returns next. */
@@ -69,7 +85,7 @@ public final class StoreReader
      */
     public RecordView next()
     {
-        if (cursor >= store.writeIndex())
+        if (!published(cursor))
         {
             return null;
         }
@@ -85,7 +101,7 @@ public final class StoreReader
      */
     public boolean next(final RecordVisitor visitor)
     {
-        if (cursor >= store.writeIndex())
+        if (!published(cursor))
         {
             return false;
         }
@@ -99,7 +115,7 @@ public final class StoreReader
     /** @return a view of the record at the cursor without advancing; null when none is published. */
     public RecordView get()
     {
-        if (cursor >= store.writeIndex())
+        if (!published(cursor))
         {
             return null;
         }
@@ -189,9 +205,9 @@ public final class StoreReader
 
     private boolean isOverwritten(final long index)
     {
-        if (!ring)
+        if (!ring || store.gated())
         {
-            return false;
+            return false; // a gated ring never reuses a slot its readers have not consumed
         }
         VarHandle.loadLoadFence();
         return store.claimIndex() > index + capacity;

@@ -201,4 +201,37 @@ class JournalStoreTest
         store.publish();
         assertEquals(-1, store.tryClaim());
     }
+
+    @Test
+    void recordsStartOnCacheLines()
+    {
+        for (final long capacity : new long[] {3, 4, 1000, 1024})
+        {
+            final JournalStore store = JournalStore.anonymous("aligned", 64, capacity, JournalStore.Mode.RING);
+            assertEquals(0, store.buffer().alignmentOffset(0, 64), "the buffer starts a cache line");
+            for (long i = 0; i < 3 * capacity; i += 7)
+            {
+                assertEquals(0, store.buffer().alignmentOffset(store.offsetOf(i), 64), "record " + i);
+                assertEquals(JournalStore.HEADER_LENGTH + (i % capacity) * 64, store.offsetOf(i),
+                    "slot of record " + i + " with capacity " + capacity);
+            }
+        }
+    }
+
+    @Test
+    void aGatedRingKeepsNoClaimIndexAndItsReadersReadEveryRecord()
+    {
+        final JournalStore store = JournalStore.anonymous("ring", 16, 4, JournalStore.Mode.RING);
+        final long[] consumed = {0};
+        store.gate(() -> consumed[0]);
+        final StoreReader reader = store.reader();
+        for (long i = 0; i < 40; i++)
+        {
+            append(store, i);
+            assertEquals(i, reader.next().getLong(0));
+            consumed[0] = reader.position();
+        }
+        assertEquals(0, store.claimIndex(), "no shared store per claim");
+        assertEquals(null, reader.next());
+    }
 }

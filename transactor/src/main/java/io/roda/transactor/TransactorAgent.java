@@ -15,6 +15,7 @@ import io.roda.core.LedgerClock;
 import io.roda.core.LedgerState;
 import io.roda.core.OpType;
 import io.roda.core.Result;
+import io.roda.core.StateImage;
 import io.roda.core.TxJournalDescriptor;
 import io.roda.store.JournalStore;
 
@@ -42,6 +43,8 @@ public final class TransactorAgent implements Agent
     private final LedgerClock clock;
     private final ProgressIndex nextExpiry;
     private final StageCounters counters;
+    private final StateImage image;
+    private final Waker snapshotter;
     private final byte[] chainResults;
     private final long[] chainStamps;
     private long stampedLast;
@@ -62,6 +65,8 @@ public final class TransactorAgent implements Agent
         this.clock = context.clock;
         this.nextExpiry = context.nextExpiry;
         this.counters = context.counters;
+        this.image = context.image;
+        this.snapshotter = context.snapshotterWaker;
         this.chainResults = new byte[state.maxChain()];
         this.chainStamps = new long[state.maxChain()];
     }
@@ -80,6 +85,8 @@ public final class TransactorAgent implements Agent
         private LedgerClock clock = LedgerClock.system();
         private ProgressIndex nextExpiry;
         private StageCounters counters = new StageCounters("transactor");
+        private StateImage image;
+        private Waker snapshotterWaker;
 
         /** @param ring the ring from the sequencer. Required. */
         public Context fromSequencer(final RingBuffer<TxEvent> ring)
@@ -158,9 +165,25 @@ public final class TransactorAgent implements Agent
             return this;
         }
 
+        /**
+         * @param stateImage the snapshotter's copy of the state, synced between batches when it asks; unset: no
+         *                   snapshots.
+         * @param waker      the snapshotter's, woken after each sync.
+         */
+        public Context image(final StateImage stateImage, final Waker waker)
+        {
+            this.image = stateImage;
+            this.snapshotterWaker = waker;
+            return this;
+        }
+
         /** @throws IllegalStateException naming the first setting that is missing or out of range. */
         public void conclude()
         {
+            if (image != null)
+            {
+                Contexts.require(snapshotterWaker, "TransactorAgent", "image's snapshotter waker");
+            }
             Contexts.require(fromSequencer, "TransactorAgent", "fromSequencer");
             Contexts.require(consumed, "TransactorAgent", "consumed");
             Contexts.require(state, "TransactorAgent", "state");
@@ -179,6 +202,10 @@ public final class TransactorAgent implements Agent
     @Override
     public int doWork()
     {
+        if (image != null && image.handoff() == StateImage.WANTED)
+        {
+            syncImage(); // between two batches: never inside a chain (not an item: its time is counted as I/O)
+        }
         final long next = consumed.get() + 1;
         final long available = fromSequencer.getCursor();
         if (available < next)
@@ -252,6 +279,16 @@ public final class TransactorAgent implements Agent
             }
         }
         return applied;
+    }
+
+    /** Brings the snapshotter's copy up to the state after the last transaction applied, and hands it back. */
+    private void syncImage()
+    {
+        final long start = System.nanoTime();
+        state.syncTo(image.copy());
+        image.synced(computeIndex.get()); // this stage alone advances the compute index: it is the last applied
+        counters.io(System.nanoTime() - start);
+        snapshotter.wake();
     }
 
     private int chainLength(final long start, final long last)
