@@ -62,6 +62,12 @@ final class BenchCommand implements Callable<Integer>
             + "model like TigerBeetle's batches). 0 (default) streams with back-pressure only.")
     int batch;
 
+    @Option(names = "--submit-batch", defaultValue = "1",
+        description = "Submit transfers N at a time through Ledger.batchBuilder(): one submission-ring claim per N "
+            + "(at most the ledger's maxChain), each transfer still applied on its own (default 1: one submit call "
+            + "per transfer). Single submitting thread, streaming.")
+    int submitBatch;
+
     @Option(names = "--distribution", defaultValue = "uniform", description = "uniform or zipf (default ${DEFAULT-VALUE}).")
     String distribution;
 
@@ -121,6 +127,13 @@ final class BenchCommand implements Callable<Integer>
         if (mixed && (!(keys == -1 || (keys >= 0 && keys <= 1)) || !(holds == -1 || (holds >= 0 && holds <= 1))))
         {
             log.println("--keys and --holds take a share in 0..1, was " + (keys == -1 ? holds : keys));
+            return 2;
+        }
+        if (submitBatch < 1 || submitBatch > io.roda.ledger.LedgerConfig.MAX_CHAIN
+            || (submitBatch > 1 && (mixed || threads != 1 || rate != 0 || batch != 0)))
+        {
+            log.println("--submit-batch must be in 1.." + io.roda.ledger.LedgerConfig.MAX_CHAIN + ", was " + submitBatch
+                + "; above 1 it runs with one submitting thread, streaming: no --keys, --holds, --threads, --rate or --batch");
             return 2;
         }
         if (mixed && (threads != 1 || rate != 0 || batch != 0))
@@ -222,9 +235,9 @@ final class BenchCommand implements Callable<Integer>
 
         try (Ledger ledger = Ledger.open(config))
         {
-            log.printf("roda bench: %,d accounts, %,d transfers, %s, batch %s, rate %s, idle %s, %d submitting thread(s)%n",
+            log.printf("roda bench: %,d accounts, %,d transfers, %s, batch %s, rate %s, idle %s, %d submitting thread(s)%s%n",
                 accounts, transfers, distribution, batch == 0 ? "streaming" : batch, rate == 0 ? "max" : rate + "/s", idle,
-                threads);
+                threads, submitBatch > 1 ? ", submitted " + submitBatch + " per ring claim" : "");
             final long setupLast = setUp(ledger, log, from, to, false);
             final long firstId = setupLast + 1;
             final long lastId = setupLast + transfers;
@@ -241,6 +254,12 @@ final class BenchCommand implements Callable<Integer>
                 submitters[t - 1] = new Thread(() -> submitShare(ledger, me, from, to, amounts, submitNanos, start, firstId),
                     "bench-submitter-" + t);
                 submitters[t - 1].start();
+            }
+            final io.roda.ledger.ChainBuilder submitGroup = submitBatch > 1 ? ledger.batchBuilder() : null;
+            if (submitGroup != null && submitBatch > submitGroup.capacity())
+            {
+                throw new IllegalArgumentException("--submit-batch " + submitBatch + " is above this ledger's maxChain "
+                    + submitGroup.capacity());
             }
             final boolean spinPacing = Runtime.getRuntime().availableProcessors() >= 8;
             final long period = rate == 0 ? 0 : 1_000_000_000L / rate;
@@ -279,6 +298,15 @@ final class BenchCommand implements Callable<Integer>
                 {
                     submitNanos[i] = System.nanoTime() - start + 1;
                 }
+                if (submitGroup != null)
+                {
+                    submitGroup.transfer(from[i], to[i], amounts[i]);
+                    if (submitGroup.size() == submitBatch || i == transfers - 1)
+                    {
+                        submitGroup.submit();
+                    }
+                    continue;
+                }
                 final long id = ledger.transfer(from[i], to[i], amounts[i]);
                 if (batch > 0 && ((i + 1) % batch == 0 || i == transfers - 1))
                 {
@@ -315,7 +343,8 @@ final class BenchCommand implements Callable<Integer>
                     .put("transfers", transfers).put("accounts", accounts).put("seconds", commitSeconds)
                     .put("committed_tps", committedTps).put("computed_tps", computedTps)
                     .put("commit_latency_us", latency(commit)).put("compute_latency_us", latency(compute))
-                    .put("warmup_transfers", warmup).put("submitting_threads", threads).put("batch", batch).put("rate", rate).put("distribution", distribution)
+                    .put("warmup_transfers", warmup).put("submitting_threads", threads).put("batch", batch)
+                    .put("submit_batch", submitBatch).put("rate", rate).put("distribution", distribution)
                     .put("coordinated_omission_corrected", rate > 0)
                     .put("send_lag_us", rate > 0 ? latency(sendLag) : null)
                     .put("idle_strategy", idle).put("wal_force_interval_us", forceIntervalMicros)

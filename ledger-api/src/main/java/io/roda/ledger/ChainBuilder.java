@@ -7,9 +7,12 @@ import io.roda.core.TxJournalDescriptor;
 import io.roda.sequencer.SubmissionRing;
 
 /**
- * Builds a linked chain and submits it as one unit ({@link Ledger#submitChain(Operation...)} explains what a
- * chain is). Reusable: {@link #submit()} empties it. Not thread-safe: one builder per submitting thread.
- * Adding and submitting allocate nothing.
+ * Builds a group of operations and submits it as one unit, with one claim of the submission ring: consecutive
+ * ids, nothing between them. From {@link Ledger#chainBuilder()} the group is a <b>linked chain</b>: all apply or
+ * none ({@link Ledger#submitChain(Operation...)} explains chains). From {@link Ledger#batchBuilder()} it is a
+ * <b>batch</b>: each operation applies on its own, exactly as if submitted alone, but the whole batch costs one
+ * submission instead of one per operation. Reusable: {@link #submit()} empties it. Not thread-safe: one builder
+ * per submitting thread. Adding and submitting allocate nothing.
  *
  * <pre>{@code
  * ChainBuilder chain = ledger.chainBuilder();
@@ -23,12 +26,20 @@ public final class ChainBuilder
     private final Ledger ledger;
     private final int capacity;
     private final long[] packed;
+    private final boolean linked;
     private int count;
 
     ChainBuilder(final Ledger ledger, final int capacity)
     {
+        this(ledger, capacity, true);
+    }
+
+    /** @param linked true: a chain (all or none); false: a batch of independent operations. */
+    ChainBuilder(final Ledger ledger, final int capacity, final boolean linked)
+    {
         this.ledger = ledger;
         this.capacity = capacity;
+        this.linked = linked;
         this.packed = new long[Math.max(1, capacity) * SubmissionRing.FIELDS];
     }
 
@@ -36,7 +47,8 @@ public final class ChainBuilder
     {
         if (count == capacity)
         {
-            throw new IllegalArgumentException("a chain has at most " + capacity + " operations");
+            throw new IllegalArgumentException("a " + (linked ? "chain" : "batch") + " has at most " + capacity
+                + " operations");
         }
         final int at = count * SubmissionRing.FIELDS;
         packed[at + SubmissionRing.F_HEAD] = SubmissionRing.pack(type, 0, timeout);
@@ -157,8 +169,14 @@ public final class ChainBuilder
         count = 0;
     }
 
+    /** @return the most operations this builder holds: {@link LedgerConfig#maxChain()}. */
+    public int capacity()
+    {
+        return capacity;
+    }
+
     /**
-     * Submits the chain and empties the builder.
+     * Submits the chain (or batch) and empties the builder.
      *
      * @return the first member's transaction id; member i has {@code first + i}.
      * @throws IllegalArgumentException when the builder is empty.
@@ -167,14 +185,14 @@ public final class ChainBuilder
     {
         if (count == 0)
         {
-            throw new IllegalArgumentException("an empty chain cannot be submitted");
+            throw new IllegalArgumentException("an empty " + (linked ? "chain" : "batch") + " cannot be submitted");
         }
         for (int i = 0; i < count; i++)
         {
             final int at = i * SubmissionRing.FIELDS;
             final long head = packed[at + SubmissionRing.F_HEAD];
             final int flags = (SubmissionRing.flags(head) & ~TxJournalDescriptor.LINKED)
-                | (i < count - 1 ? TxJournalDescriptor.LINKED : 0);
+                | (linked && i < count - 1 ? TxJournalDescriptor.LINKED : 0);
             packed[at + SubmissionRing.F_HEAD] = SubmissionRing.pack(SubmissionRing.type(head), flags,
                 SubmissionRing.timeout(head));
         }

@@ -47,9 +47,11 @@ class BenchStageCountersTest
             if (!stage.equals("snapshotter"))
             {
                 assertTrue(items >= 19_000, stage + " handled the measured transfers: " + items);
+                assertTrue(batches >= 1, stage + ": " + batches + " batches");
             }
-            assertTrue(batches >= 1 && batches <= items, stage + ": " + batches + " batches");
-            assertEquals((double)items / batches, Double.parseDouble(entry.group(3)), 1e-6);
+            // the snapshotter's items are the transactions its snapshots cover: a short run may take none
+            assertTrue(batches <= items, stage + ": " + batches + " batches of " + items + " items");
+            assertEquals(batches == 0 ? 0 : (double)items / batches, Double.parseDouble(entry.group(3)), 1e-6);
             assertTrue(busy >= 0 && busy <= 1, stage + " busy_ratio " + busy);
         }
     }

@@ -168,41 +168,49 @@ class ShutdownRegressionTest
      * Found by the attack on issue 8 (D2): when one stage had failed and another did not stop, close() threw
      * only "failed" and kept the directory locked without saying why. Both must be reported: the failure as
      * the cause, every stuck stage as a suppressed exception, and the message says the directory stays locked.
+     * (Until issue 10 the failed stage here was the snapshotter, writing into a directory that had become a
+     * file; it now writes only snapshots of committed state, which the stuck WAL never lets it have, so the
+     * transactor fails instead, on a clock that throws.)
      */
     @Test
     void closeWithAFailedStageAndAStuckOneReportsBoth() throws Exception
     {
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicBoolean stuck = new AtomicBoolean();
+        final AtomicBoolean clockFails = new AtomicBoolean();
+        final io.roda.core.LedgerClock system = io.roda.core.LedgerClock.system();
         final FaultyChannels stuckDisk = stuckDisk(stuck, release);
         final Ledger ledger = Ledger.open(LedgerConfig.builder(dir).walChannels(stuckDisk).snapshotEveryTx(0)
-            .closeTimeout(Duration.ofMillis(300)).stageStopTimeout(Duration.ofSeconds(1)).build());
+            .closeTimeout(Duration.ofMillis(300)).stageStopTimeout(Duration.ofSeconds(1))
+            .clock(() ->
+            {
+                if (clockFails.get())
+                {
+                    throw new IllegalStateException("injected: the clock broke");
+                }
+                return system.nanos();
+            }).build());
         try
         {
             ledger.openAccount(1);
             final long committed = ledger.deposit(1, 5);
             assertTrue(ledger.await(committed, Level.COMMITTED, Duration.ofSeconds(30)));
-            // the snapshotter will fail: its directory is now a regular file
-            final Path snapshots = io.roda.ledger.Recovery.snapshotDirectory(dir);
-            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(snapshots))
-            {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-            java.nio.file.Files.writeString(snapshots, "not a directory");
-            stuck.set(true); // and the WAL storer sticks in its next force
-            ledger.deposit(1, 5);
+            stuck.set(true); // the WAL storer sticks in its next force
+            final long stuckTx = ledger.deposit(1, 5);
+            assertTrue(ledger.await(stuckTx, Level.COMPUTED, Duration.ofSeconds(30)));
+            clockFails.set(true); // and the transactor fails on the next batch
+            final long failing = ledger.deposit(1, 5);
             assertThrows(io.roda.ledger.LedgerFailedException.class,
-                () -> ledger.await(committed, Level.SNAPSHOTTED, Duration.ofSeconds(60)), "the snapshotter failed");
+                () -> ledger.await(failing, Level.COMPUTED, Duration.ofSeconds(60)), "the transactor failed");
 
             final io.roda.ledger.LedgerFailedException e =
                 assertThrows(io.roda.ledger.LedgerFailedException.class, ledger::close);
             assertTrue(e.getMessage().contains("did not stop") && e.getMessage().contains("stays locked"),
                 e.getMessage());
+            assertTrue(e.getCause().getMessage().contains("the clock broke"), String.valueOf(e.getCause()));
             assertEquals(1, e.getSuppressed().length, java.util.Arrays.toString(e.getSuppressed()));
             assertTrue(e.getSuppressed()[0].getMessage().contains("stage wal did not stop"),
                 e.getSuppressed()[0].getMessage());
-            java.nio.file.Files.delete(snapshots);
-            java.nio.file.Files.createDirectory(snapshots);
             final LedgerException inUse = assertThrows(LedgerException.class, () -> Ledger.open(dir));
             assertTrue(inUse.getMessage().contains("in use"), inUse.getMessage());
         }
