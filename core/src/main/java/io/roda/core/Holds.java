@@ -48,6 +48,11 @@ public final class Holds
     private long finishedNext;
     private int active;
     private long changes;                // mutations so far: a copy is up to date while this has not moved
+    private byte[] changedMark;          // trackChanges(): entry -> 1 when changed since the last copyChangesTo
+    private int[] changedList = new int[0];
+    private int changedCount;
+    private boolean structureStale;      // a copy: index, heap and heap positions are rebuilt on first use
+    private Holds copiedFrom;            // the table copyChangesTo last copied into this one
 
     /**
      * @param capacity holds remembered (active and finished) outside a chain, at least 1.
@@ -66,6 +71,11 @@ public final class Holds
 
     private void resize(final int size)
     {
+        if (changedMark != null)
+        {
+            changedMark = Arrays.copyOf(changedMark, size);
+            changedList = Arrays.copyOf(changedList, size);
+        }
         id = Arrays.copyOf(id, size);
         from = Arrays.copyOf(from, size);
         to = Arrays.copyOf(to, size);
@@ -113,6 +123,7 @@ public final class Holds
     /** @return the entry of the hold made by {@code txId}, or -1. */
     public int find(final long txId)
     {
+        ensureStructure();
         int i = hash(txId) & indexMask;
         while (true)
         {
@@ -143,6 +154,7 @@ public final class Holds
      */
     public int add(final long txId, final long from, final long to, final long amount, final long expiresAt)
     {
+        ensureStructure();
         if (size() >= maxEntries)
         {
             throw new IllegalStateException("hold table full: " + maxEntries + " holds held");
@@ -161,6 +173,7 @@ public final class Holds
             e = entries++;
         }
         changes++;
+        changed(e);
         id[e] = txId;
         this.from[e] = from;
         this.to[e] = to;
@@ -180,7 +193,9 @@ public final class Holds
     /** Undoes the {@link #add} that returned {@code e} (it must still be active). */
     public void removeActive(final int e)
     {
+        ensureStructure();
         changes++;
+        changed(e);
         if (heapPos[e] >= 0)
         {
             heapRemove(e);
@@ -194,7 +209,9 @@ public final class Holds
     /** Marks an active hold finished with {@code how} (POSTED, VOIDED or EXPIRED). */
     public void finish(final int e, final byte how)
     {
+        ensureStructure();
         changes++;
+        changed(e);
         if (heapPos[e] >= 0)
         {
             heapRemove(e);
@@ -211,7 +228,9 @@ public final class Holds
     /** Undoes the most recent {@link #finish}, which must have been of {@code e}. */
     public void unfinish(final int e)
     {
+        ensureStructure();
         changes++;
+        changed(e);
         finishedNext--;
         status[e] = ACTIVE;
         active++;
@@ -226,8 +245,10 @@ public final class Holds
     {
         while (size() > capacity && finishedNext > finishedFirst)
         {
+            ensureStructure();
             changes++;
             final int e = finished[(int)(finishedFirst++ % finished.length)];
+            changed(e);
             removeIndex(e);
             status[e] = 0;
             freeList[freeCount++] = e;
@@ -237,12 +258,14 @@ public final class Holds
     /** @return the entry of the active hold that expires first, or -1 when none has a timeout. */
     public int nextToExpire()
     {
+        ensureStructure();
         return heapSize == 0 ? -1 : heap[0];
     }
 
     /** @return ledger time at which the next hold expires, or {@link Long#MAX_VALUE}. */
     public long nextExpiry()
     {
+        ensureStructure();
         return heapSize == 0 ? Long.MAX_VALUE : expiresAt[heap[0]];
     }
 
@@ -305,54 +328,157 @@ public final class Holds
         return changes;
     }
 
+    private void changed(final int e)
+    {
+        if (changedMark != null && changedMark[e] == 0)
+        {
+            changedMark[e] = 1;
+            changedList[changedCount++] = e;
+        }
+    }
+
     /**
-     * Makes this table an exact copy of {@code other} (same capacity), array by array: the same entries, index,
-     * expiry heap and finished order, so the copy behaves exactly as the original would from here. Owner of
-     * both; neither may be inside a chain.
+     * Owner: from now on remember the entries that change, so {@link #copyChangesTo} can bring a copy up to date
+     * by copying those alone. The next {@link #copyChangesTo} copies everything.
+     */
+    public void trackChanges()
+    {
+        changedMark = new byte[id.length];
+        changedList = new int[id.length];
+        changedCount = 0;
+    }
+
+    /**
+     * Owner of both, outside a chain: makes {@code copy} (same capacity) an exact copy of this table. The first
+     * call, or one after this table grew, copies every entry; later ones copy the entries changed since (their
+     * fields and status), the finished holds appended since, and the free list. The copy's index and expiry heap
+     * are not copied: a snapshot only lists the holds, so the copy rebuilds them from its entries on first use
+     * (the heap orders by (expiry, id), so the rebuilt one expires holds in the same order).
      *
      * @throws IllegalArgumentException when the capacities differ.
+     * @throws IllegalStateException    when changes are not tracked.
      */
-    public void copyFrom(final Holds other)
+    public void copyChangesTo(final Holds copy)
     {
-        if (other.capacity != capacity || other.maxEntries != maxEntries)
+        if (copy.capacity != capacity || copy.maxEntries != maxEntries)
         {
-            throw new IllegalArgumentException("cannot copy a hold table of capacity " + other.capacity + " into one of "
-                + capacity);
+            throw new IllegalArgumentException("cannot copy a hold table of capacity " + capacity + " into one of "
+                + copy.capacity);
         }
-        id = copy(other.id, id);
-        from = copy(other.from, from);
-        to = copy(other.to, to);
-        amount = copy(other.amount, amount);
-        expiresAt = copy(other.expiresAt, expiresAt);
-        status = other.status.length == status.length ? status : new byte[other.status.length];
-        System.arraycopy(other.status, 0, status, 0, status.length);
-        heapPos = copy(other.heapPos, heapPos);
-        freeList = copy(other.freeList, freeList);
-        index = copy(other.index, index);
-        heap = copy(other.heap, heap);
-        finished = copy(other.finished, finished);
-        freeCount = other.freeCount;
-        entries = other.entries;
-        indexMask = other.indexMask;
-        heapSize = other.heapSize;
-        finishedFirst = other.finishedFirst;
-        finishedNext = other.finishedNext;
-        active = other.active;
-        changes++;
+        if (changedMark == null)
+        {
+            throw new IllegalStateException("copyChangesTo needs trackChanges()");
+        }
+        final boolean all = copy.copiedFrom != this || copy.id.length != id.length;
+        if (copy.id.length != id.length)
+        {
+            copy.id = new long[id.length];
+            copy.from = new long[id.length];
+            copy.to = new long[id.length];
+            copy.amount = new long[id.length];
+            copy.expiresAt = new long[id.length];
+            copy.status = new byte[id.length];
+            copy.heapPos = new int[id.length];
+            copy.freeList = new int[id.length];
+            copy.heap = new int[id.length];
+        }
+        if (all)
+        {
+            for (int e = 0; e < entries; e++)
+            {
+                copyEntry(e, copy);
+            }
+            Arrays.fill(copy.status, entries, copy.status.length, (byte)0);
+        }
+        else
+        {
+            for (int i = 0; i < changedCount; i++)
+            {
+                copyEntry(changedList[i], copy);
+            }
+        }
+        for (int i = 0; i < changedCount; i++)
+        {
+            changedMark[changedList[i]] = 0;
+        }
+        changedCount = 0;
+        if (all || copy.finished.length != finished.length || copy.finishedNext > finishedNext)
+        {
+            copy.finished = copy.finished.length == finished.length ? copy.finished : new int[finished.length];
+            System.arraycopy(finished, 0, copy.finished, 0, finished.length);
+        }
+        else
+        {
+            for (long p = Math.max(copy.finishedNext, finishedFirst); p < finishedNext; p++)
+            {
+                copy.finished[(int)(p % finished.length)] = finished[(int)(p % finished.length)];
+            }
+        }
+        System.arraycopy(freeList, 0, copy.freeList, 0, freeCount);
+        copy.freeCount = freeCount;
+        copy.entries = entries;
+        copy.finishedFirst = finishedFirst;
+        copy.finishedNext = finishedNext;
+        copy.active = active;
+        copy.copiedFrom = this;
+        copy.structureStale = true;
+        copy.changes++;
     }
 
-    private static long[] copy(final long[] source, final long[] target)
+    /** @return the entries, free list and finished order, for tests that compare a copy with its original. */
+    String layout()
     {
-        final long[] into = source.length == target.length ? target : new long[source.length];
-        System.arraycopy(source, 0, into, 0, source.length);
-        return into;
+        final StringBuilder out = new StringBuilder("entries=" + entries + " active=" + active + " free=");
+        for (int i = 0; i < freeCount; i++)
+        {
+            out.append(freeList[i]).append(',');
+        }
+        out.append(" finished=");
+        for (long p = finishedFirst; p < finishedNext; p++)
+        {
+            out.append(finished[(int)(p % finished.length)]).append(',');
+        }
+        for (int e = 0; e < entries; e++)
+        {
+            out.append(" [").append(id[e]).append(' ').append(from[e]).append(' ').append(to[e]).append(' ')
+                .append(amount[e]).append(' ').append(expiresAt[e]).append(' ').append(status[e]).append(']');
+        }
+        return out.toString();
     }
 
-    private static int[] copy(final int[] source, final int[] target)
+    private void copyEntry(final int e, final Holds copy)
     {
-        final int[] into = source.length == target.length ? target : new int[source.length];
-        System.arraycopy(source, 0, into, 0, source.length);
-        return into;
+        copy.id[e] = id[e];
+        copy.from[e] = from[e];
+        copy.to[e] = to[e];
+        copy.amount[e] = amount[e];
+        copy.expiresAt[e] = expiresAt[e];
+        copy.status[e] = status[e];
+    }
+
+    /** Rebuilds the index and the expiry heap of a copy from its entries, once, before it is first used. */
+    private void ensureStructure()
+    {
+        if (!structureStale)
+        {
+            return;
+        }
+        structureStale = false;
+        index = new int[Integer.highestOneBit(Math.max(2, id.length) * 2 - 1) << 1];
+        indexMask = index.length - 1;
+        heapSize = 0;
+        for (int e = 0; e < entries; e++)
+        {
+            heapPos[e] = -1;
+            if (status[e] != 0)
+            {
+                insertIndex(e);
+            }
+            if (status[e] == ACTIVE && expiresAt[e] != 0)
+            {
+                heapInsert(e);
+            }
+        }
     }
 
     /** Restores a finished hold from a snapshot, after every active one; call oldest first. */

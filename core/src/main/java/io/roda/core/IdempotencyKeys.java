@@ -56,6 +56,7 @@ public final class IdempotencyKeys
     private long next;        // next position to fill
     private volatile long version;
     private IdempotencyKeys copiedFrom; // the window copyFrom last copied: its positions match this one's
+    private boolean indexStale;         // copyFrom copies the ring only: the owner rebuilds the index on first use
 
     /**
      * @param window keys remembered, at least 1.
@@ -97,6 +98,7 @@ public final class IdempotencyKeys
      */
     public int find(final long hi, final long lo)
     {
+        ensureIndex();
         final long[] index = this.index;
         final long[] ring = this.ring;
         final int mask = indexMask;
@@ -153,6 +155,7 @@ public final class IdempotencyKeys
         {
             throw new IllegalStateException("idempotency window full: " + ringCapacity + " keys held");
         }
+        ensureIndex();
         beginChange();
         if (next < ringCapacity && next * ENTRY >= ring.length)
         {
@@ -203,6 +206,7 @@ public final class IdempotencyKeys
         {
             throw new IllegalStateException("no key to remove");
         }
+        ensureIndex();
         beginChange();
         next--;
         remove((int)(next % ringCapacity));
@@ -216,6 +220,7 @@ public final class IdempotencyKeys
         {
             return;
         }
+        ensureIndex();
         beginChange();
         while (next - first > window)
         {
@@ -268,8 +273,10 @@ public final class IdempotencyKeys
 
     /**
      * Makes this window an exact copy of {@code other} (same window): copies the ring entries this copy does not
-     * hold yet (all of them the first time, or when the ring grew or wrapped past this copy) and the whole index. Owner of both;
-     * neither may be inside a chain.
+     * hold yet (all of them the first time, or when the ring grew or wrapped past this copy). The index is not
+     * copied: the snapshotter's copy only ever writes its keys out, in order; should the copy be used as a live
+     * window, its owner rebuilds the index from the ring on first use. Owner of both; neither may be inside a
+     * chain.
      *
      * @throws IllegalArgumentException when the windows differ.
      */
@@ -285,7 +292,7 @@ public final class IdempotencyKeys
         if (copiedFrom != other || ring.length != other.ring.length || next > other.next
             || other.next - from > ringCapacity)
         {
-            ring = new long[other.ring.length];
+            ring = ring.length == other.ring.length ? ring : new long[other.ring.length];
             from = other.first;
         }
         for (long p = from; p < other.next; p++)
@@ -293,16 +300,37 @@ public final class IdempotencyKeys
             final int at = (int)(p % ringCapacity) * ENTRY;
             System.arraycopy(other.ring, at, ring, at, ENTRY);
         }
-        if (index.length != other.index.length)
-        {
-            index = new long[other.index.length];
-        }
-        System.arraycopy(other.index, 0, index, 0, index.length);
-        indexMask = other.indexMask;
         first = other.first;
         next = other.next;
         copiedFrom = other;
+        indexStale = true; // a snapshot reads the ring alone; the index is rebuilt only if this copy is ever used
         endChange();
+    }
+
+    /** Owner thread: rebuilds the index from the ring after {@link #copyFrom}. */
+    private void ensureIndex()
+    {
+        if (!indexStale)
+        {
+            return;
+        }
+        final int size = tableSize(ring.length / ENTRY);
+        if (index.length == size)
+        {
+            Arrays.fill(index, 0);
+        }
+        else
+        {
+            index = new long[size];
+        }
+        indexMask = size - 1;
+        for (long p = first; p < next; p++)
+        {
+            final int slot = (int)(p % ringCapacity);
+            final int at = slot * ENTRY;
+            insert(slot, hash(ring[at + HI], ring[at + LO]));
+        }
+        indexStale = false;
     }
 
     /**
@@ -338,6 +366,10 @@ public final class IdempotencyKeys
 
     private int findRacy(final long hi, final long lo)
     {
+        if (indexStale)
+        {
+            throw new IllegalStateException("this copy's key index is built by its owner on first use");
+        }
         final long[] index = this.index;
         final long[] ring = this.ring;
         final int mask = index.length - 1;

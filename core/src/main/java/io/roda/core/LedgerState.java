@@ -1026,7 +1026,8 @@ public final class LedgerState
                 image.accounts.put(account, slot);
             }
         });
-        image.holds.copyFrom(holds);
+        holds.trackChanges();
+        holds.copyChangesTo(image.holds);
         image.keys.copyFrom(keys);
         image.lastTimestamp = lastTimestamp;
         tracking = true;
@@ -1069,7 +1070,7 @@ public final class LedgerState
         slots.copyChangedTo(image.slots);
         if (holds.changes() != holdsSynced)
         {
-            image.holds.copyFrom(holds);
+            holds.copyChangesTo(image.holds);
             holdsSynced = holds.changes();
         }
         if (keys.changeVersion() != keysSynced)

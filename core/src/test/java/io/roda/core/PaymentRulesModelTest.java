@@ -207,6 +207,7 @@ class PaymentRulesModelTest
     private static void assertSameContents(final LedgerState expected, final LedgerState actual, final String where)
     {
         assertEquals(contents(expected), contents(actual), where);
+        assertEquals(expected.holds().layout(), actual.holds().layout(), "hold table layout, " + where);
         assertEquals(expected.stateHash(), actual.stateHash(), "hash, " + where);
         assertEquals(expected.nextExpiry(), actual.nextExpiry(), "next expiry, " + where);
         assertEquals(expected.accountCount(), actual.accountCount(), "account count, " + where);
