@@ -10,6 +10,7 @@ abstract class StageCountersLhsPadding
 
 abstract class StageCountersFields extends StageCountersLhsPadding
 {
+    protected long version; // seqlock: odd while the stage thread updates the counters
     protected long items;
     protected long batches;
     protected long busyLoops;
@@ -30,10 +31,10 @@ abstract class StageCountersRhsPadding extends StageCountersFields
 
 /**
  * Per-stage counters cheap enough to leave on in production: written only by the stage's own thread, with
- * opaque stores (a plain {@code mov} on x86, but never hoisted out of the loop or torn), and read by any
- * thread with opaque loads, so a reader sees each counter's recent value without ordering the writer. A
- * snapshot ({@link #stats()}) is therefore not atomic across counters: each counter is exact, their sum
- * may be off by the loop in progress.
+ * opaque stores (a plain {@code mov} on x86, but never hoisted out of the loop or torn) under a seqlock (a
+ * version made odd before and even after each update: two more plain stores per loop), and read by any thread,
+ * which retries while an update is in progress. So every reading ({@link #stats()}) is one consistent cut: its
+ * histogram sums to its batch count, and its items belong to the same loops.
  *
  * <p>The {@link AgentRunner} keeps them: it reads {@link System#nanoTime()} once per loop of the stage and
  * charges the time since the previous reading to that loop's kind. A loop is <b>busy</b> when
@@ -52,6 +53,7 @@ public final class StageCounters extends StageCountersRhsPadding
     /** Buckets of the batch-size histogram: bucket k counts batches of 2^k .. 2^(k+1)-1 items. */
     public static final int BUCKETS = 32;
     private static final int PAD = 8; // longs before and after the buckets: a cache line each side
+    private static final VarHandle VERSION;
     private static final VarHandle ITEMS;
     private static final VarHandle BATCHES;
     private static final VarHandle BUSY_LOOPS;
@@ -69,6 +71,7 @@ public final class StageCounters extends StageCountersRhsPadding
         try
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            VERSION = lookup.findVarHandle(StageCountersFields.class, "version", long.class);
             ITEMS = lookup.findVarHandle(StageCountersFields.class, "items", long.class);
             BATCHES = lookup.findVarHandle(StageCountersFields.class, "batches", long.class);
             BUSY_LOOPS = lookup.findVarHandle(StageCountersFields.class, "busyLoops", long.class);
@@ -136,8 +139,21 @@ public final class StageCounters extends StageCountersRhsPadding
      */
     public void io(final long nanos)
     {
+        beginUpdate();
         IO_OPERATIONS.setOpaque(this, ioOperations + 1);
         IO_NANOS.setOpaque(this, ioNanos + nanos);
+        endUpdate();
+    }
+
+    private void beginUpdate()
+    {
+        VERSION.setOpaque(this, version + 1);
+        VarHandle.storeStoreFence(); // the odd version is visible before any counter it guards
+    }
+
+    private void endUpdate()
+    {
+        VERSION.setRelease(this, version + 1);
     }
 
     /**
@@ -148,6 +164,7 @@ public final class StageCounters extends StageCountersRhsPadding
      */
     void onLoop(final int work, final long nanos)
     {
+        beginUpdate();
         if (work > 0)
         {
             ITEMS.setOpaque(this, items + work);
@@ -168,6 +185,7 @@ public final class StageCounters extends StageCountersRhsPadding
             IDLE_NANOS.setOpaque(this, idleNanos + nanos);
         }
         blockedThisLoop = false;
+        endUpdate();
     }
 
     /** @return the CPU time the stage's thread has used (the OS's count, read once per {@link #stats()}), or -1. */
@@ -188,17 +206,37 @@ public final class StageCounters extends StageCountersRhsPadding
         }
     }
 
-    /** Any thread: @return the counters now (each exact; not one atomic snapshot across them). */
+    /** Any thread: @return the counters now, one consistent cut of them (retried while the stage updates them). */
     public StageStats stats()
     {
         final long[] buckets = new long[BUCKETS];
-        for (int i = 0; i < BUCKETS; i++)
+        while (true)
         {
-            buckets[i] = (long)BUCKET.getOpaque(histogram, PAD + i);
+            final long before = (long)VERSION.getAcquire(this);
+            if ((before & 1) == 0)
+            {
+                for (int i = 0; i < BUCKETS; i++)
+                {
+                    buckets[i] = (long)BUCKET.getOpaque(histogram, PAD + i);
+                }
+                final long readItems = (long)ITEMS.getOpaque(this);
+                final long readBatches = (long)BATCHES.getOpaque(this);
+                final long readBusyLoops = (long)BUSY_LOOPS.getOpaque(this);
+                final long readIdleLoops = (long)IDLE_LOOPS.getOpaque(this);
+                final long readBlockedLoops = (long)BLOCKED_LOOPS.getOpaque(this);
+                final long readBusyNanos = (long)BUSY_NANOS.getOpaque(this);
+                final long readIdleNanos = (long)IDLE_NANOS.getOpaque(this);
+                final long readBlockedNanos = (long)BLOCKED_NANOS.getOpaque(this);
+                final long readIoOperations = (long)IO_OPERATIONS.getOpaque(this);
+                final long readIoNanos = (long)IO_NANOS.getOpaque(this);
+                VarHandle.loadLoadFence();
+                if ((long)VERSION.getOpaque(this) == before)
+                {
+                    return new StageStats(stage, readItems, readBatches, readBusyLoops, readIdleLoops, readBlockedLoops,
+                        readBusyNanos, readIdleNanos, readBlockedNanos, readIoOperations, readIoNanos, cpuNanos(), buckets);
+                }
+            }
+            Thread.onSpinWait();
         }
-        return new StageStats(stage, (long)ITEMS.getOpaque(this), (long)BATCHES.getOpaque(this),
-            (long)BUSY_LOOPS.getOpaque(this), (long)IDLE_LOOPS.getOpaque(this), (long)BLOCKED_LOOPS.getOpaque(this),
-            (long)BUSY_NANOS.getOpaque(this), (long)IDLE_NANOS.getOpaque(this), (long)BLOCKED_NANOS.getOpaque(this),
-            (long)IO_OPERATIONS.getOpaque(this), (long)IO_NANOS.getOpaque(this), cpuNanos(), buckets);
     }
 }

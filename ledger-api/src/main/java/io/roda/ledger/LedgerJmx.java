@@ -22,13 +22,35 @@ final class LedgerJmx implements LedgerMXBean
         this.pipeline = pipeline;
     }
 
-    /** @return the name under which the ledger in {@code directory} is registered. */
-    static ObjectName nameFor(final java.nio.file.Path directory)
+    /**
+     * @return the directory as the MBean names it: its real path (symbolic links resolved, so that two paths to
+     *     one directory give one name and paths that only look alike give two), or the absolute normalized path
+     *     when it cannot be resolved.
+     */
+    static String canonical(final java.nio.file.Path directory)
     {
         try
         {
-            return new ObjectName("io.roda.ledger:type=Ledger,directory="
-                + ObjectName.quote(directory.toAbsolutePath().normalize().toString()));
+            return directory.toRealPath().toString();
+        }
+        catch (final java.io.IOException | RuntimeException e)
+        {
+            return directory.toAbsolutePath().normalize().toString();
+        }
+    }
+
+    /** @return the name under which the ledger in {@code directory} is registered (the first one of its name). */
+    static ObjectName nameFor(final java.nio.file.Path directory)
+    {
+        return name(canonical(directory), 1);
+    }
+
+    private static ObjectName name(final String directory, final int instance)
+    {
+        try
+        {
+            return new ObjectName("io.roda.ledger:type=Ledger,directory=" + ObjectName.quote(directory)
+                + (instance == 1 ? "" : ",instance=" + instance));
         }
         catch (final JMException e)
         {
@@ -44,22 +66,29 @@ final class LedgerJmx implements LedgerMXBean
      */
     static ObjectName register(final java.nio.file.Path directory, final LedgerPipeline pipeline)
     {
-        final ObjectName name = nameFor(directory);
+        final String real = canonical(directory);
         final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        final LedgerJmx bean = new LedgerJmx(directory.toAbsolutePath().normalize().toString(), pipeline);
+        final LedgerJmx bean = new LedgerJmx(real, pipeline);
         try
         {
-            try
+            // one ledger per real directory can be open (its LOCK), and close() always unregisters: a taken name is
+            // another live bean, never ours to remove, so a later one gets the next free instance number
+            for (int instance = 1; ; instance++)
             {
-                server.registerMBean(bean, name);
+                final ObjectName name = name(real, instance);
+                try
+                {
+                    server.registerMBean(bean, name);
+                    return name;
+                }
+                catch (final InstanceAlreadyExistsException taken)
+                {
+                    if (instance == 1_000)
+                    {
+                        throw taken;
+                    }
+                }
             }
-            catch (final InstanceAlreadyExistsException stale)
-            {
-                // left by a ledger on this directory whose close could not stop a stage: this one is current
-                server.unregisterMBean(name);
-                server.registerMBean(bean, name);
-            }
-            return name;
         }
         catch (final JMException | RuntimeException e)
         {

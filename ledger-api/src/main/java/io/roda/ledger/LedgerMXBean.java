@@ -4,7 +4,10 @@ import io.roda.common.StageStats;
 
 /**
  * The JMX view of one open ledger, registered by {@link Ledger#open} on the platform MBean server as
- * {@code io.roda.ledger:type=Ledger,directory="<absolute directory>"} and unregistered by {@link Ledger#close}.
+ * {@code io.roda.ledger:type=Ledger,directory="<real path of the directory>"} (quoted with
+ * {@code ObjectName.quote}; symbolic links resolved) and unregistered by {@link Ledger#close}, also when close
+ * fails. Should the name be taken (never by another open ledger on the same directory, which its lock
+ * prevents), the bean gets {@code ,instance=2} and so on; an existing bean is never replaced.
  * Read-only. Indexes and lags count <b>transactions</b> (ids); stage times are <b>nanoseconds</b>.
  *
  * <p>Each stage attribute is a composite ({@link StageStats}) of cumulative counts since the ledger opened:

@@ -38,7 +38,7 @@ class StageCountersJmxTest
     {
         final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         final ObjectName name = new ObjectName("io.roda.ledger:type=Ledger,directory="
-            + ObjectName.quote(dir.toAbsolutePath().normalize().toString()));
+            + ObjectName.quote(dir.toRealPath().toString()));
         final int transfers = 5_000;
         try (Ledger ledger = Ledger.open(LedgerConfig.builder(dir).snapshotOnClose(false).build()))
         {
@@ -100,7 +100,7 @@ class StageCountersJmxTest
     {
         final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         final ObjectName name = new ObjectName("io.roda.ledger:type=Ledger,directory="
-            + ObjectName.quote(dir.toAbsolutePath().normalize().toString()));
+            + ObjectName.quote(dir.toRealPath().toString()));
         for (int round = 0; round < 2; round++)
         {
             try (Ledger ledger = Ledger.open(dir))
