@@ -273,7 +273,7 @@ public final class IdempotencyKeys
 
     /**
      * Makes this window an exact copy of {@code other} (same window): copies the ring entries this copy does not
-     * hold yet (all of them the first time, or when the ring grew or wrapped past this copy). The index is not
+     * hold yet (all of them the first time, or when the ring wrapped past this copy). The index is not
      * copied: the snapshotter's copy only ever writes its keys out, in order; should the copy be used as a live
      * window, its owner rebuilds the index from the ring on first use. Owner of both; neither may be inside a
      * chain.
@@ -289,10 +289,14 @@ public final class IdempotencyKeys
         }
         beginChange();
         long from = Math.max(other.first, next);
-        if (copiedFrom != other || ring.length != other.ring.length || next > other.next
-            || other.next - from > ringCapacity)
+        if (ring.length < other.ring.length)
         {
-            ring = ring.length == other.ring.length ? ring : new long[other.ring.length];
+            // grow as the original grew: a position's slot is its number modulo the ring's capacity whatever the
+            // array's length, so the entries held stay valid
+            ring = Arrays.copyOf(ring, other.ring.length);
+        }
+        if (copiedFrom != other || next > other.next || other.next - from > ringCapacity)
+        {
             from = other.first;
         }
         for (long p = from; p < other.next; p++)

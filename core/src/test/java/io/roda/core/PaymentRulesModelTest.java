@@ -176,6 +176,81 @@ class PaymentRulesModelTest
         }
     }
 
+    /**
+     * The same, with hold tables and key windows that grow while the copy follows (they start at 256 holds and
+     * 1,024 keys), and with syncs rare enough that many entries change between two of them.
+     */
+    @Test
+    void anImageStaysExactWhileTheTablesGrow()
+    {
+        final LedgerState.Limits limits = new LedgerState.Limits(2_000, 6_000, 5_000, 64);
+        final LedgerState live = new LedgerState(limits);
+        final LedgerState image = new LedgerState(limits);
+        final SplittableRandom random = new SplittableRandom(42);
+        long txId = 1;
+        long now = 1_700_000_000_000_000_000L;
+        for (int a = 1; a <= 2_000; a++)
+        {
+            live.applyOne(txId++, now++, OpType.OPEN_CODE, a, 0, 0, 0, false, 0, 0);
+            live.applyOne(txId++, now++, OpType.DEPOSIT_CODE, a, 0, 1_000_000, 0, false, 0, 0);
+        }
+        live.beginImage(image);
+        final List<Long> holdIds = new ArrayList<>();
+        for (int step = 0; step < 40_000; step++)
+        {
+            final long from = 1 + random.nextInt(2_000);
+            final long to = 1 + (from + random.nextInt(1_999)) % 2_000;
+            now += 1 + random.nextInt(random.nextInt(200) == 0 ? 50_000_000 : 1_000);
+            final int kind = random.nextInt(10);
+            if (kind < 5)
+            {
+                live.applyOne(txId, now, OpType.TRANSFER_CODE, from, to, 1 + random.nextInt(50), 0, true,
+                    random.nextLong(), random.nextLong() | 1);
+            }
+            else if (kind < 7)
+            {
+                if (live.applyOne(txId, now, OpType.HOLD_CODE, from, to, 1 + random.nextInt(50),
+                    random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(5), false, 0, 0) == 0)
+                {
+                    holdIds.add(txId);
+                }
+            }
+            else if (kind < 9 && !holdIds.isEmpty())
+            {
+                final long hold = holdIds.remove(random.nextInt(holdIds.size()));
+                live.applyOne(txId, now, random.nextBoolean() ? OpType.POST_CODE : OpType.VOID_CODE, hold, 0,
+                    1 + random.nextInt(50), 0, false, 0, 0);
+            }
+            else
+            {
+                live.applyOne(txId, now, OpType.TRANSFER_CODE, from, to, 1 + random.nextInt(50), 0, false, 0, 0);
+            }
+            txId++;
+            if (random.nextInt(step < 12_000 ? 400 : 3_000) == 0) // often while the tables grow, rarely after
+            {
+                live.syncTo(image);
+                assertSameContents(live, image, "sync after step " + step);
+            }
+        }
+        live.syncTo(image);
+        assertSameContents(live, image, "final sync");
+        assertTrue(live.holds().size() > 1_000 && live.keys().size() > 1_024, "the tables grew: holds "
+            + live.holds().size() + ", keys " + live.keys().size());
+        for (int step = 0; step < 3_000; step++)
+        {
+            final long from = 1 + random.nextInt(2_000);
+            now += 1 + random.nextInt(1_000_000);
+            final long hi = random.nextLong();
+            final long lo = random.nextLong() | 1;
+            final int type = random.nextBoolean() ? OpType.TRANSFER_CODE : OpType.HOLD_CODE;
+            final byte a = live.applyOne(txId, now, type, from, 1 + from % 2_000, 7, 2, true, hi, lo);
+            final byte b = image.applyOne(txId, now, type, from, 1 + from % 2_000, 7, 2, true, hi, lo);
+            assertEquals(a, b, "step " + step);
+            txId++;
+        }
+        assertSameContents(live, image, "after running both");
+    }
+
     /** One random operation or chain applied to the state and the model, results checked; @return the next id. */
     private static long step(final LedgerState live, final PaymentModel model, final PaymentWorkload gen,
         final long txId, final long now, final Map<Integer, Set<Integer>> reached)

@@ -218,6 +218,23 @@ public final class SlotStore
         {
             copy.allocate();
         }
+        if (changedCount > allocated / 8)
+        {
+            // many slots changed: one sequential copy of every allocated slot beats scattered ones. The owner is not
+            // writing (it is running this), so every sequence word copied is even: the copy's slots are consistent.
+            final ByteBuffer source = buffer.duplicate();
+            source.limit(allocated * slotLength).position(0);
+            final ByteBuffer target = copy.buffer.duplicate();
+            target.position(0);
+            target.put(source);
+            VarHandle.storeStoreFence();
+            for (int i = 0; i < changedCount; i++)
+            {
+                changedMark[changedList[i]] = 0;
+            }
+            changedCount = 0;
+            return;
+        }
         for (int i = 0; i < changedCount; i++)
         {
             final int slot = changedList[i];
