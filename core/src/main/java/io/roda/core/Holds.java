@@ -372,20 +372,7 @@ public final class Holds
             throw new IllegalStateException("copyChangesTo needs trackChanges()");
         }
         final boolean all = copy.copiedFrom != this;
-        if (copy.id.length < id.length)
-        {
-            // grow the copy as this table grew, keeping the entries it holds: they stay valid
-            final int size = id.length;
-            copy.id = Arrays.copyOf(copy.id, size);
-            copy.from = Arrays.copyOf(copy.from, size);
-            copy.to = Arrays.copyOf(copy.to, size);
-            copy.amount = Arrays.copyOf(copy.amount, size);
-            copy.expiresAt = Arrays.copyOf(copy.expiresAt, size);
-            copy.status = Arrays.copyOf(copy.status, size);
-            copy.heapPos = Arrays.copyOf(copy.heapPos, size);
-            copy.freeList = Arrays.copyOf(copy.freeList, size);
-            copy.heap = Arrays.copyOf(copy.heap, size);
-        }
+        copy.reserve(id.length); // grow the copy as this table grew, keeping the entries it holds: they stay valid
         if (all || changedCount > entries / 8)
         {
             // many entries changed (or the first copy): whole arrays, sequentially, beat scattered entries by far
@@ -461,6 +448,35 @@ public final class Holds
         copy.amount[e] = amount[e];
         copy.expiresAt[e] = expiresAt[e];
         copy.status[e] = status[e];
+    }
+
+    /** Any thread, racy: the length of the per-entry arrays, a hint for {@link #reserve} (a stale one is harmless). */
+    int arrayLength()
+    {
+        return id.length;
+    }
+
+    /**
+     * Owner of this copy: grows its per-entry arrays to at least {@code length} (at most the table's limit), keeping
+     * what they hold, so that a later {@link #copyChangesTo} into it need not allocate. For the snapshotter, which
+     * grows its copy on its own thread while the transactor does not need it.
+     */
+    void reserve(final int length)
+    {
+        final int size = Math.min(length, maxEntries);
+        if (size <= id.length)
+        {
+            return;
+        }
+        id = Arrays.copyOf(id, size);
+        from = Arrays.copyOf(from, size);
+        to = Arrays.copyOf(to, size);
+        amount = Arrays.copyOf(amount, size);
+        expiresAt = Arrays.copyOf(expiresAt, size);
+        status = Arrays.copyOf(status, size);
+        heapPos = Arrays.copyOf(heapPos, size);
+        freeList = Arrays.copyOf(freeList, size);
+        heap = Arrays.copyOf(heap, size);
     }
 
     /** Rebuilds the index and the expiry heap of a copy from its entries, once, before it is first used. */

@@ -289,12 +289,9 @@ public final class IdempotencyKeys
         }
         beginChange();
         long from = Math.max(other.first, next);
-        if (ring.length < other.ring.length)
-        {
-            // grow as the original grew: a position's slot is its number modulo the ring's capacity whatever the
-            // array's length, so the entries held stay valid
-            ring = Arrays.copyOf(ring, other.ring.length);
-        }
+        // grow as the original grew: a position's slot is its number modulo the ring's capacity whatever the
+        // array's length, so the entries held stay valid
+        reserve(other.ring.length);
         if (copiedFrom != other || next > other.next || other.next - from > ringCapacity)
         {
             from = other.first;
@@ -308,6 +305,30 @@ public final class IdempotencyKeys
         next = other.next;
         copiedFrom = other;
         indexStale = true; // a snapshot reads the ring alone; the index is rebuilt only if this copy is ever used
+        endChange();
+    }
+
+    /** Any thread, racy: the ring array's length, a hint for {@link #reserve} (a stale one is harmless). */
+    int ringLength()
+    {
+        return ring.length;
+    }
+
+    /**
+     * Owner of this copy: grows its ring array to at least {@code length} longs (at most the whole ring), keeping
+     * what it holds, so that a later {@link #copyFrom} into it need not allocate. Its index is then rebuilt on
+     * first use, sized for the new ring.
+     */
+    void reserve(final int length)
+    {
+        final int size = Math.min(length, ringCapacity * ENTRY);
+        if (size <= ring.length)
+        {
+            return;
+        }
+        beginChange();
+        ring = Arrays.copyOf(ring, size);
+        indexStale = true;
         endChange();
     }
 

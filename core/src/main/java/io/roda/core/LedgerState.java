@@ -1082,6 +1082,18 @@ public final class LedgerState
         return copied;
     }
 
+    /**
+     * Owner of {@code image} (the snapshotter, while it holds the copy), any time: grows the image's hold arrays
+     * and key ring to this state's current sizes, so that the next {@link #syncTo} (on the transactor) copies
+     * but does not allocate. Reads this state's array lengths without synchronisation: a benign race (a stale
+     * length only means the sync grows the rest itself).
+     */
+    public void reserveImage(final LedgerState image)
+    {
+        image.holds.reserve(holds.arrayLength());
+        image.keys.reserve(keys.ringLength());
+    }
+
     /** @return the limits this state was built with. */
     public Limits limits()
     {

@@ -56,6 +56,7 @@ public final class StateImage extends StateImageRhsPadding
         }
     }
 
+    private final LedgerState state;
     private final LedgerState copy;
 
     /**
@@ -68,6 +69,7 @@ public final class StateImage extends StateImageRhsPadding
     public StateImage(final LedgerState state, final LedgerState copy)
     {
         state.beginImage(copy);
+        this.state = state;
         this.copy = copy;
         HANDOFF.setRelease(this, IDLE);
     }
@@ -84,9 +86,13 @@ public final class StateImage extends StateImageRhsPadding
         return copy;
     }
 
-    /** Snapshotter, while IDLE: asks the transactor to sync the copy. */
+    /**
+     * Snapshotter, while IDLE: grows the copy's tables to the live ones' sizes on this thread (so the transactor's
+     * sync copies without allocating), then asks the transactor to sync the copy.
+     */
     public void request()
     {
+        state.reserveImage(copy);
         HANDOFF.setRelease(this, WANTED);
     }
 

@@ -228,6 +228,10 @@ class PaymentRulesModelTest
             txId++;
             if (random.nextInt(step < 12_000 ? 400 : 3_000) == 0) // often while the tables grow, rarely after
             {
+                if (random.nextBoolean())
+                {
+                    live.reserveImage(image); // what the snapshotter does on its own thread before it asks
+                }
                 live.syncTo(image);
                 assertSameContents(live, image, "sync after step " + step);
             }
