@@ -69,7 +69,8 @@ public final class Holds
         resize(Math.min(INITIAL, maxEntries));
     }
 
-    private void resize(final int size)
+    /** Grows (or shrinks) the per-entry arrays to {@code size}, keeping what they hold. */
+    private void resizeEntries(final int size)
     {
         if (changedMark != null)
         {
@@ -85,6 +86,11 @@ public final class Holds
         heapPos = Arrays.copyOf(heapPos, size);
         freeList = Arrays.copyOf(freeList, size);
         heap = Arrays.copyOf(heap, size);
+    }
+
+    private void resize(final int size)
+    {
+        resizeEntries(size);
         final int[] oldFinished = finished;
         finished = new int[size];
         for (long p = finishedFirst; p < finishedNext; p++)
@@ -464,19 +470,10 @@ public final class Holds
     void reserve(final int length)
     {
         final int size = Math.min(length, maxEntries);
-        if (size <= id.length)
+        if (size > id.length)
         {
-            return;
+            resizeEntries(size);
         }
-        id = Arrays.copyOf(id, size);
-        from = Arrays.copyOf(from, size);
-        to = Arrays.copyOf(to, size);
-        amount = Arrays.copyOf(amount, size);
-        expiresAt = Arrays.copyOf(expiresAt, size);
-        status = Arrays.copyOf(status, size);
-        heapPos = Arrays.copyOf(heapPos, size);
-        freeList = Arrays.copyOf(freeList, size);
-        heap = Arrays.copyOf(heap, size);
     }
 
     /** Rebuilds the index and the expiry heap of a copy from its entries, once, before it is first used. */

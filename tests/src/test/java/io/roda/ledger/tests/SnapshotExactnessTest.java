@@ -66,49 +66,20 @@ class SnapshotExactnessTest
             long guess = 1;
             for (int step = 0; step < 3_000; step++)
             {
-                final int kind = gen.random.nextInt(8);
-                final int length = kind == 0 ? 2 + gen.random.nextInt(5) : kind == 1 ? 2 + gen.random.nextInt(8) : 1;
-                final List<PaymentModel.Op> ops = new ArrayList<>();
-                for (int i = 0; i < length; i++)
-                {
-                    PaymentModel.Op op = gen.next(guess + i);
-                    while (op.type() == PaymentModel.TICK)
-                    {
-                        op = gen.next(guess + i);
-                    }
-                    ops.add(op);
-                }
-                final long first;
-                if (length == 1)
-                {
-                    first = ledger.submit(PaymentPipelineModelTest.toOperation(ops.get(0)));
-                }
-                else if (kind == 0)
-                {
-                    first = ledger.submitChain(ops.stream().map(PaymentPipelineModelTest::toOperation).toArray(Operation[]::new));
-                }
-                else
-                {
-                    for (final PaymentModel.Op op : ops)
-                    {
-                        batch.add(PaymentPipelineModelTest.toOperation(op));
-                    }
-                    first = batch.submit();
-                }
-                gen.remember(ops, new int[length], first);
-                guess = first + length;
+                final long last = submitStep(ledger, gen, batch, guess, 8);
+                guess = last + 1;
                 if (gen.random.nextInt(20) == 0)
                 {
                     clock.now.addAndGet(gen.random.nextLong(4_000_000_000L));
                     if (gen.random.nextBoolean())
                     {
-                        ledger.await(first + length - 1, Level.COMPUTED, Duration.ofSeconds(30));
+                        ledger.await(last, Level.COMPUTED, Duration.ofSeconds(30));
                         Thread.sleep(2);
                     }
                 }
                 if (gen.random.nextInt(300) == 0)
                 {
-                    assertTrue(ledger.await(first + length - 1, Level.SNAPSHOTTED, Duration.ofSeconds(30)));
+                    assertTrue(ledger.await(last, Level.SNAPSHOTTED, Duration.ofSeconds(30)));
                 }
             }
         }
@@ -139,48 +110,15 @@ class SnapshotExactnessTest
                         long guess = 1;
                         for (int step = 0; step < 1_500; step++)
                         {
-                            final int kind = gen.random.nextInt(6);
-                            final int length = kind == 0 ? 2 + gen.random.nextInt(5) : kind == 1 ? 2 + gen.random.nextInt(8) : 1;
-                            final List<PaymentModel.Op> ops = new ArrayList<>();
-                            for (int i = 0; i < length; i++)
-                            {
-                                PaymentModel.Op op = gen.next(guess + i);
-                                while (op.type() == PaymentModel.TICK)
-                                {
-                                    op = gen.next(guess + i);
-                                }
-                                ops.add(op);
-                            }
-                            final long first;
-                            if (length == 1)
-                            {
-                                first = ledger.submit(PaymentPipelineModelTest.toOperation(ops.get(0)));
-                            }
-                            else if (kind == 0)
-                            {
-                                first = ledger.submitChain(ops.stream().map(PaymentPipelineModelTest::toOperation).toArray(Operation[]::new));
-                            }
-                            else if (kind == 1 && gen.random.nextBoolean())
-                            {
-                                first = ledger.submitAll(ops.stream().map(PaymentPipelineModelTest::toOperation).toList())[0];
-                            }
-                            else
-                            {
-                                for (final PaymentModel.Op op : ops)
-                                {
-                                    batch.add(PaymentPipelineModelTest.toOperation(op));
-                                }
-                                first = batch.submit();
-                            }
-                            gen.remember(ops, new int[length], first);
-                            guess = first + length;
+                            final long last = submitStep(ledger, gen, batch, guess, 6);
+                            guess = last + 1;
                             if (th == 0 && gen.random.nextInt(20) == 0)
                             {
                                 clock.now.addAndGet(gen.random.nextLong(4_000_000_000L));
                             }
                             if (gen.random.nextInt(200) == 0)
                             {
-                                if (!ledger.await(first + length - 1, Level.SNAPSHOTTED, Duration.ofSeconds(30)))
+                                if (!ledger.await(last, Level.SNAPSHOTTED, Duration.ofSeconds(30)))
                                 {
                                     throw new AssertionError("snapshot await timed out");
                                 }
@@ -204,6 +142,52 @@ class SnapshotExactnessTest
             }
         }
         verifyEverySnapshot(dir, ACCOUNTS, HOLDS, WINDOW);
+    }
+
+    /**
+     * Submits one random step: a single operation, a chain (kind 0), or a group of 2..9 (kind 1) as a batch or,
+     * when {@code kinds} is above 6 or a coin says so, through submitAll. Ticks are left to the ledger.
+     *
+     * @return the id of the last operation submitted.
+     */
+    private static long submitStep(final Ledger ledger, final PaymentWorkload gen, final ChainBuilder batch,
+        final long guess, final int kinds)
+    {
+        final int kind = gen.random.nextInt(kinds);
+        final int length = kind == 0 ? 2 + gen.random.nextInt(5) : kind == 1 ? 2 + gen.random.nextInt(8) : 1;
+        final List<PaymentModel.Op> ops = new ArrayList<>();
+        for (int i = 0; i < length; i++)
+        {
+            PaymentModel.Op op = gen.next(guess + i);
+            while (op.type() == PaymentModel.TICK)
+            {
+                op = gen.next(guess + i);
+            }
+            ops.add(op);
+        }
+        final long first;
+        if (length == 1)
+        {
+            first = ledger.submit(PaymentPipelineModelTest.toOperation(ops.get(0)));
+        }
+        else if (kind == 0)
+        {
+            first = ledger.submitChain(ops.stream().map(PaymentPipelineModelTest::toOperation).toArray(Operation[]::new));
+        }
+        else if (kinds <= 6 && gen.random.nextBoolean())
+        {
+            first = ledger.submitAll(ops.stream().map(PaymentPipelineModelTest::toOperation).toList())[0];
+        }
+        else
+        {
+            for (final PaymentModel.Op op : ops)
+            {
+                batch.add(PaymentPipelineModelTest.toOperation(op));
+            }
+            first = batch.submit();
+        }
+        gen.remember(ops, new int[length], first);
+        return first + length - 1;
     }
 
     static void verifyEverySnapshot(final Path dir, final long accounts, final int holds, final int window)
