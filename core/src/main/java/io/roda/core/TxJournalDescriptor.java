@@ -2,7 +2,7 @@ package io.roda.core;
 
 /**
  * Layout of one record of the transaction journal: the Roda {@code JournalStore} (ring mode) the
- * transactor writes and the WAL storer and snapshotter read. One record per transaction, 64 bytes (one cache
+ * transactor writes and the WAL storer reads. One record per transaction, 64 bytes (one cache
  * line):
  *
  * <pre>

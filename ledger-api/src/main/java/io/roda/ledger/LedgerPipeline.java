@@ -36,17 +36,19 @@ import io.roda.wal.WalWriter;
  *  submitting threads
  *        │  one CAS claims + publishes (SubmissionRing: per-thread lanes, no half-published slots)
  *        ▼
- *  ┌───────────┐  Disruptor RingBuffer&lt;TxEvent&gt;  ┌────────────┐  JournalStore (RING, 64 B records)
- *  │ sequencer ├──────────────────────────────────▶│ transactor ├──────────────┬─────────────────────┐
- *  └───────────┘   single producer, batch publish   └─────┬──────┘              ▼                     ▼
- *                                                         │ compute index  ┌─────────┐  commit   ┌─────────────┐
- *                                       LedgerState ◀─────┘                │   wal   ├──index───▶│ snapshotter │
- *                         (DirectIndex + SlotStore, read by any thread)    └────┬────┘  gates    └──────┬──────┘
- *                                                                    write+force│ (group commit)        │ snapshot index
+ *  ┌───────────┐  Disruptor RingBuffer&lt;TxEvent&gt;  ┌────────────┐  JournalStore (RING, 64 B records, gated by the WAL)
+ *  │ sequencer ├──────────────────────────────────▶│ transactor ├──────────────┐
+ *  └───────────┘   single producer, batch publish   └──┬─────┬───┘              ▼
+ *                                                      │     │ StateImage  ┌─────────┐  commit   ┌─────────────┐
+ *                                        compute index │     └─────────────┼─────────┼──index───▶│ snapshotter │
+ *                                       LedgerState ◀──┘  (sync on request,│   wal   │           └──────┬──────┘
+ *                         (DirectIndex + SlotStore,        between batches)└────┬────┘                  │ snapshot index
+ *                          read by any thread)                  write+force     │ (group commit)        │
  *                                                                         DIR/wal/*.wal           DIR/snapshots/*.snap
  * </pre>
  *
- * The journal's slots are reused only after both the WAL storer and the snapshotter have read them.
+ * The journal's slots are reused only after the WAL storer has read them. The snapshotter reads no journal: the
+ * transactor syncs its copy of the state between two batches when it asks (StateImage).
  */
 final class LedgerPipeline
 {

@@ -145,6 +145,10 @@ public final class SequencerAgent implements Agent, SubmissionRing.Sink
             transactor.wake();
             return moved;
         }
+        if (count > 0)
+        {
+            counters.blocked(); // input waiting, but the transactor's ring has no room for it
+        }
         if (nextExpiry != null)
         {
             final long due = nextExpiry.get();

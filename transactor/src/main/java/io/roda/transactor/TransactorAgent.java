@@ -23,7 +23,7 @@ import io.roda.store.JournalStore;
  * The transactor stage: the only thread that applies business rules. It reads operations from the
  * sequencer's Disruptor ring in batches, stamps each with ledger time (strictly increasing), applies it to
  * {@link LedgerState} (a linked chain as one all-or-nothing unit), appends a record to the transaction
- * journal (a ring-mode Roda {@link JournalStore} the WAL storer and snapshotter read), stores the result
+ * journal (a ring-mode Roda {@link JournalStore} the WAL storer reads), stores the result
  * for status queries, and at the end of the batch publishes the journal and advances the compute index.
  * A batch never ends inside a chain. When the journal is full (the WAL is behind) it stops, so
  * back-pressure propagates. After each batch it publishes when the next hold expires, for the sequencer's
@@ -229,7 +229,7 @@ public final class TransactorAgent implements Agent
                 final long record = journal.tryClaim();
                 if (record < 0)
                 {
-                    counters.blocked(); // the journal is full: the WAL storer or the snapshotter is behind
+                    counters.blocked(); // the journal is full: the WAL storer is behind
                     break;
                 }
                 txId = event.txId;
