@@ -183,11 +183,6 @@ public final class AgentRunner implements AutoCloseable
         }
     }
 
-    /** @return the stage's counters. */
-    public StageCounters counters()
-    {
-        return counters;
-    }
 
     /** @return the failure that stopped the agent, or null. */
     public Throwable failure()

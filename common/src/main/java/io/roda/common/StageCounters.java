@@ -13,7 +13,6 @@ abstract class StageCountersFields extends StageCountersLhsPadding
     protected long version; // seqlock: odd while the stage thread updates the counters
     protected long items;
     protected long batches;
-    protected long busyLoops;
     protected long idleLoops;
     protected long blockedLoops;
     protected long busyNanos;
@@ -56,7 +55,6 @@ public final class StageCounters extends StageCountersRhsPadding
     private static final VarHandle VERSION;
     private static final VarHandle ITEMS;
     private static final VarHandle BATCHES;
-    private static final VarHandle BUSY_LOOPS;
     private static final VarHandle IDLE_LOOPS;
     private static final VarHandle BLOCKED_LOOPS;
     private static final VarHandle BUSY_NANOS;
@@ -74,7 +72,6 @@ public final class StageCounters extends StageCountersRhsPadding
             VERSION = lookup.findVarHandle(StageCountersFields.class, "version", long.class);
             ITEMS = lookup.findVarHandle(StageCountersFields.class, "items", long.class);
             BATCHES = lookup.findVarHandle(StageCountersFields.class, "batches", long.class);
-            BUSY_LOOPS = lookup.findVarHandle(StageCountersFields.class, "busyLoops", long.class);
             IDLE_LOOPS = lookup.findVarHandle(StageCountersFields.class, "idleLoops", long.class);
             BLOCKED_LOOPS = lookup.findVarHandle(StageCountersFields.class, "blockedLoops", long.class);
             BUSY_NANOS = lookup.findVarHandle(StageCountersFields.class, "busyNanos", long.class);
@@ -169,7 +166,6 @@ public final class StageCounters extends StageCountersRhsPadding
         {
             ITEMS.setOpaque(this, items + work);
             BATCHES.setOpaque(this, batches + 1);
-            BUSY_LOOPS.setOpaque(this, busyLoops + 1);
             BUSY_NANOS.setOpaque(this, busyNanos + nanos);
             final int bucket = PAD + 31 - Integer.numberOfLeadingZeros(work);
             BUCKET.setOpaque(histogram, bucket, histogram[bucket] + 1);
@@ -221,7 +217,6 @@ public final class StageCounters extends StageCountersRhsPadding
                 }
                 final long readItems = (long)ITEMS.getOpaque(this);
                 final long readBatches = (long)BATCHES.getOpaque(this);
-                final long readBusyLoops = (long)BUSY_LOOPS.getOpaque(this);
                 final long readIdleLoops = (long)IDLE_LOOPS.getOpaque(this);
                 final long readBlockedLoops = (long)BLOCKED_LOOPS.getOpaque(this);
                 final long readBusyNanos = (long)BUSY_NANOS.getOpaque(this);
@@ -232,7 +227,7 @@ public final class StageCounters extends StageCountersRhsPadding
                 VarHandle.loadLoadFence();
                 if ((long)VERSION.getOpaque(this) == before)
                 {
-                    return new StageStats(stage, readItems, readBatches, readBusyLoops, readIdleLoops, readBlockedLoops,
+                    return new StageStats(stage, readItems, readBatches, readIdleLoops, readBlockedLoops,
                         readBusyNanos, readIdleNanos, readBlockedNanos, readIoOperations, readIoNanos, cpuNanos(), buckets);
                 }
             }

@@ -13,7 +13,6 @@ public final class StageStats
     private final String stage;
     private final long items;
     private final long batches;
-    private final long busyLoops;
     private final long idleLoops;
     private final long blockedLoops;
     private final long busyNanos;
@@ -27,9 +26,9 @@ public final class StageStats
     /**
      * @param batchHistogram {@link StageCounters#BUCKETS} counts; bucket k counts batches of 2^k .. 2^(k+1)-1 items.
      */
-    @ConstructorParameters({"stage", "items", "batches", "busyLoops", "idleLoops", "blockedLoops", "busyNanos",
+    @ConstructorParameters({"stage", "items", "batches", "idleLoops", "blockedLoops", "busyNanos",
         "idleNanos", "blockedNanos", "ioOperations", "ioNanos", "cpuNanos", "batchHistogram"})
-    public StageStats(final String stage, final long items, final long batches, final long busyLoops,
+    public StageStats(final String stage, final long items, final long batches,
         final long idleLoops, final long blockedLoops, final long busyNanos, final long idleNanos,
         final long blockedNanos, final long ioOperations, final long ioNanos, final long cpuNanos,
         final long[] batchHistogram)
@@ -37,7 +36,6 @@ public final class StageStats
         this.stage = stage;
         this.items = items;
         this.batches = batches;
-        this.busyLoops = busyLoops;
         this.idleLoops = idleLoops;
         this.blockedLoops = blockedLoops;
         this.busyNanos = busyNanos;
@@ -57,7 +55,7 @@ public final class StageStats
         {
             histogram[i] = batchHistogram[i] - earlier.batchHistogram[i];
         }
-        return new StageStats(stage, items - earlier.items, batches - earlier.batches, busyLoops - earlier.busyLoops,
+        return new StageStats(stage, items - earlier.items, batches - earlier.batches,
             idleLoops - earlier.idleLoops, blockedLoops - earlier.blockedLoops, busyNanos - earlier.busyNanos,
             idleNanos - earlier.idleNanos, blockedNanos - earlier.blockedNanos, ioOperations - earlier.ioOperations,
             ioNanos - earlier.ioNanos, cpuNanos < 0 || earlier.cpuNanos < 0 ? -1 : cpuNanos - earlier.cpuNanos,
@@ -91,7 +89,7 @@ public final class StageStats
     /** @return loops that did work (equal to batches). */
     public long getBusyLoops()
     {
-        return busyLoops;
+        return batches; // every busy loop is one batch
     }
 
     /** @return loops that found no input. */
@@ -199,7 +197,7 @@ public final class StageStats
     @Override
     public String toString()
     {
-        return stage + "{items=" + items + ", batches=" + batches + ", busyLoops=" + busyLoops + ", idleLoops="
+        return stage + "{items=" + items + ", batches=" + batches + ", idleLoops="
             + idleLoops + ", blockedLoops=" + blockedLoops + ", busyNanos=" + busyNanos + ", idleNanos=" + idleNanos
             + ", blockedNanos=" + blockedNanos + ", ioOperations=" + ioOperations + ", ioNanos=" + ioNanos
             + ", cpuNanos=" + cpuNanos + ", batchHistogram=" + Arrays.toString(batchHistogram) + "}";

@@ -97,7 +97,13 @@ public final class Holds
         {
             finished[(int)(p % size)] = oldFinished[(int)(p % oldFinished.length)];
         }
-        index = new int[Integer.highestOneBit(Math.max(2, size) * 2 - 1) << 1];
+        rebuildIndex();
+    }
+
+    /** Builds the index afresh, sized for the entry arrays, from the holds remembered. */
+    private void rebuildIndex()
+    {
+        index = new int[Integer.highestOneBit(Math.max(2, id.length) * 2 - 1) << 1];
         indexMask = index.length - 1;
         for (int e = 0; e < entries; e++)
         {
@@ -484,16 +490,11 @@ public final class Holds
             return;
         }
         structureStale = false;
-        index = new int[Integer.highestOneBit(Math.max(2, id.length) * 2 - 1) << 1];
-        indexMask = index.length - 1;
+        rebuildIndex();
         heapSize = 0;
         for (int e = 0; e < entries; e++)
         {
             heapPos[e] = -1;
-            if (status[e] != 0)
-            {
-                insertIndex(e);
-            }
             if (status[e] == ACTIVE && expiresAt[e] != 0)
             {
                 heapInsert(e);

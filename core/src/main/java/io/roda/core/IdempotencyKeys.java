@@ -179,7 +179,13 @@ public final class IdempotencyKeys
     {
         final int entries = (int)Math.min((long)ring.length / ENTRY * 2, ringCapacity);
         ring = Arrays.copyOf(ring, entries * ENTRY);
-        index = new long[tableSize(entries)];
+        rebuildIndex();
+    }
+
+    /** Builds the index afresh, sized for the ring's array, from the keys held. */
+    private void rebuildIndex()
+    {
+        index = new long[tableSize(ring.length / ENTRY)];
         indexMask = index.length - 1;
         for (long p = first; p < next; p++)
         {
@@ -335,27 +341,11 @@ public final class IdempotencyKeys
     /** Owner thread: rebuilds the index from the ring after {@link #copyFrom}. */
     private void ensureIndex()
     {
-        if (!indexStale)
+        if (indexStale)
         {
-            return;
+            rebuildIndex();
+            indexStale = false;
         }
-        final int size = tableSize(ring.length / ENTRY);
-        if (index.length == size)
-        {
-            Arrays.fill(index, 0);
-        }
-        else
-        {
-            index = new long[size];
-        }
-        indexMask = size - 1;
-        for (long p = first; p < next; p++)
-        {
-            final int slot = (int)(p % ringCapacity);
-            final int at = slot * ENTRY;
-            insert(slot, hash(ring[at + HI], ring[at + LO]));
-        }
-        indexStale = false;
     }
 
     /**

@@ -214,40 +214,33 @@ public final class SlotStore
             throw new IllegalArgumentException(name + ": the copy has " + copy.allocated + " slots allocated, this "
                 + allocated);
         }
-        while (copy.allocated < allocated)
-        {
-            copy.allocate();
-        }
         if (changedCount > allocated / 8)
         {
-            // many slots changed: one sequential copy of every allocated slot beats scattered ones. The owner is not
-            // writing (it is running this), so every sequence word copied is even: the copy's slots are consistent.
-            final ByteBuffer source = buffer.duplicate();
-            source.limit(allocated * slotLength).position(0);
-            final ByteBuffer target = copy.buffer.duplicate();
-            target.position(0);
-            target.put(source);
-            VarHandle.storeStoreFence();
+            copyAllocatedTo(copy); // many slots changed: one sequential copy beats scattered ones
+        }
+        else
+        {
+            while (copy.allocated < allocated)
+            {
+                copy.allocate();
+            }
             for (int i = 0; i < changedCount; i++)
             {
-                changedMark[changedList[i]] = 0;
+                final int slot = changedList[i];
+                if (slot < allocated) // a slot given back (a rolled-back open) is zero in both
+                {
+                    copy.beginWrite(slot);
+                    for (int f = 0; f < fields; f++)
+                    {
+                        copy.putLong(slot, f, getLong(slot, f));
+                    }
+                    copy.endWrite(slot);
+                }
             }
-            changedCount = 0;
-            return;
         }
         for (int i = 0; i < changedCount; i++)
         {
-            final int slot = changedList[i];
-            changedMark[slot] = 0;
-            if (slot < allocated) // a slot given back (a rolled-back open) is zero in both
-            {
-                copy.beginWrite(slot);
-                for (int f = 0; f < fields; f++)
-                {
-                    copy.putLong(slot, f, getLong(slot, f));
-                }
-                copy.endWrite(slot);
-            }
+            changedMark[changedList[i]] = 0;
         }
         changedCount = 0;
     }
@@ -264,16 +257,26 @@ public final class SlotStore
         {
             throw new IllegalArgumentException(name + ": can copy only into an empty store of the same shape");
         }
-        for (int slot = 0; slot < allocated; slot++)
+        copyAllocatedTo(copy);
+    }
+
+    /**
+     * Owner of both: allocates slots in {@code copy} up to this store's count and copies every allocated slot in
+     * one sequential copy. The owner is not writing (it is running this), so every sequence word copied is even:
+     * the copy's slots are consistent.
+     */
+    private void copyAllocatedTo(final SlotStore copy)
+    {
+        while (copy.allocated < allocated)
         {
             copy.allocate();
-            copy.beginWrite(slot);
-            for (int f = 0; f < fields; f++)
-            {
-                copy.putLong(slot, f, getLong(slot, f));
-            }
-            copy.endWrite(slot);
         }
+        final ByteBuffer source = buffer.duplicate();
+        source.limit(allocated * slotLength).position(0);
+        final ByteBuffer target = copy.buffer.duplicate();
+        target.position(0);
+        target.put(source);
+        VarHandle.storeStoreFence();
     }
 
     private int offset(final int slot)

@@ -18,6 +18,7 @@ public final class StoreReader
     private final ByteBuffer buffer;
     private final RecordView view = new RecordView();
     private final boolean ring;
+    private final boolean overwritable; // an ungated ring: the writer may reuse a slot under this reader
     private final long capacity;
     private long cursor;
     private long publishedCache; // the write index last read: records below it need no new acquire load
@@ -27,6 +28,7 @@ public final class StoreReader
         this.store = store;
         this.buffer = store.buffer().duplicate().order(store.buffer().order());
         this.ring = store.mode() == JournalStore.Mode.RING;
+        this.overwritable = ring && !store.gated(); // decided once: the gate is set before readers are made
         this.capacity = store.capacity();
         this.cursor = oldestReadable(store.writeIndex());
     }
@@ -37,7 +39,7 @@ public final class StoreReader
         {
             return 0;
         }
-        return Math.max(0, (store.gated() ? writeIndex : store.claimIndex()) - capacity);
+        return Math.max(0, (overwritable ? store.claimIndex() : writeIndex) - capacity);
     }
 
     /** @return whether record {@code index} is published, reading the shared write index only when needed. */
@@ -205,7 +207,7 @@ public final class StoreReader
 
     private boolean isOverwritten(final long index)
     {
-        if (!ring || store.gated())
+        if (!overwritable)
         {
             return false; // a gated ring never reuses a slot its readers have not consumed
         }
