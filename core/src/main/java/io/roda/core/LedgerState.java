@@ -93,6 +93,7 @@ public final class LedgerState
     private int openedCount;
     private long holdsSynced = -1;             // holds.changes() at the last syncTo
     private long keysSynced = -1;              // keys.changeVersion() at the last syncTo
+    private ExpiryListener expiryListener;     // a replica that reports expiries (the feed); usually null
 
     /** The sizes that bound a ledger's state. */
     public record Limits(long maxAccounts, int maxHolds, int idempotencyWindow, int maxChain)
@@ -248,6 +249,10 @@ public final class LedgerState
         while (holds.nextExpiry() <= timestamp)
         {
             final int e = holds.nextToExpire();
+            if (expiryListener != null)
+            {
+                expiryListener.onExpired(holds.id(e), holds.from(e), holds.to(e), holds.amount(e));
+            }
             release(e);
             holds.finish(e, Holds.EXPIRED);
             expired++;
@@ -257,6 +262,20 @@ public final class LedgerState
             holds.trim();
         }
         return expired;
+    }
+
+    /** Told about each hold as it expires, before its pending sums are released (owner thread). */
+    @FunctionalInterface
+    public interface ExpiryListener
+    {
+        /** The hold {@code holdId} (its transaction's id) from {@code from} to {@code to} of {@code amount} expires. */
+        void onExpired(long holdId, long from, long to, long amount);
+    }
+
+    /** Sets (or, with null, clears) the listener told about every expiry from now on. Owner thread. */
+    public void expiryListener(final ExpiryListener listener)
+    {
+        this.expiryListener = listener;
     }
 
     /** @return ledger time at which the next hold expires, or {@link Long#MAX_VALUE} when none will. */
@@ -805,6 +824,23 @@ public final class LedgerState
     public long systemBalance()
     {
         return slots.getLong(SYSTEM_SLOT, BALANCE);
+    }
+
+    /**
+     * Owner thread only: the account's fields now, inside a chain too (accounts a chain opened included).
+     *
+     * @param dst receives the {@link #FIELDS} fields; length at least {@link #FIELDS}.
+     * @return false when the account is not open (dst untouched).
+     */
+    public boolean peekAccount(final long account, final long[] dst)
+    {
+        final long slot = slotOf(account);
+        if (slot == DirectIndex.MISSING)
+        {
+            return false;
+        }
+        slots.read((int)slot, dst);
+        return true;
     }
 
     /**

@@ -16,6 +16,20 @@ public final class Replayer
         void onResult(long txId, byte result, long timestamp, long duplicateOf);
     }
 
+    /**
+     * Watches each operation as it is applied, in apply order, chain members included (a member's later
+     * rollback is told by its {@link Outcome}). Lets a replica see the state right before and right after
+     * each operation, e.g. to publish post-balances.
+     */
+    public interface ApplyObserver
+    {
+        /** Right before transaction {@code txId} is applied (its chain, if any, has begun). */
+        void beforeApply(long txId, int type, long account, long to, long amount);
+
+        /** Right after transaction {@code txId} was applied with {@code result} (for a chain member: so far). */
+        void afterApply(long txId, int type, long account, long to, long amount, byte result);
+    }
+
     /** A recorded transaction that does not replay as recorded, or cannot be replayed at all. */
     public static final class ReplayException extends RuntimeException
     {
@@ -51,6 +65,7 @@ public final class Replayer
     private final byte[] actual;
     private int buffered;
     private long lastApplied;
+    private ApplyObserver observer;
 
     /** @param state the state to replay into; {@code lastApplied} starts at 0. */
     public Replayer(final LedgerState state)
@@ -71,6 +86,12 @@ public final class Replayer
         actual = new byte[maxChain];
     }
 
+    /** Sets (or clears, with null) the observer told about every operation applied from now on. */
+    public void observer(final ApplyObserver observer)
+    {
+        this.observer = observer;
+    }
+
     /**
      * Replays one record.
      *
@@ -87,7 +108,16 @@ public final class Replayer
             final byte result;
             try
             {
+                if (observer != null)
+                {
+                    state.expire(timestamp); // what applyOne does first, so that beforeApply sees the state it applies to
+                    observer.beforeApply(txId, type, account, to, amount);
+                }
                 result = state.applyOne(txId, timestamp, type, account, to, amount, timeout, keyed, keyHi, keyLo);
+                if (observer != null)
+                {
+                    observer.afterApply(txId, type, account, to, amount, result);
+                }
             }
             catch (final IllegalArgumentException | IllegalStateException e)
             {
@@ -140,8 +170,16 @@ public final class Replayer
             state.beginChain(stamps[0]);
             for (int i = 0; i < count && failed < 0; i++)
             {
+                if (observer != null)
+                {
+                    observer.beforeApply(txIds[i], types[i], accounts[i], tos[i], amounts[i]);
+                }
                 actual[i] = state.apply(txIds[i], stamps[i], types[i], accounts[i], tos[i], amounts[i], timeouts[i],
                     (flags[i] & TxJournalDescriptor.KEYED) != 0, keyHis[i], keyLos[i]);
+                if (observer != null)
+                {
+                    observer.afterApply(txIds[i], types[i], accounts[i], tos[i], amounts[i], actual[i]);
+                }
                 if (actual[i] != 0)
                 {
                     failed = i;

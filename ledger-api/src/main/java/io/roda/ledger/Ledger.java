@@ -46,6 +46,7 @@ public final class Ledger implements AutoCloseable
     private final io.roda.common.Waker sequencer;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private FeedWiring feedReader;            // opened on the first history query
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
@@ -615,6 +616,52 @@ public final class Ledger implements AutoCloseable
         return pipeline.index(Objects.requireNonNull(level, "level")).get();
     }
 
+    /**
+     * @return the last transaction the committed-transaction feed holds (it follows the commit index).
+     * @throws IllegalStateException when the feed is off.
+     */
+    public long feedIndex()
+    {
+        if (pipeline.feedIndex == null)
+        {
+            throw new IllegalStateException("the feed is off: open the ledger with LedgerConfig.Builder.feed(true)");
+        }
+        return pipeline.feedIndex.get();
+    }
+
+    /** @return why the feed stopped (the ledger runs on without it), or null while it runs or is off. */
+    public Throwable feedFailure()
+    {
+        return pipeline.feedFailure();
+    }
+
+    /**
+     * The applied transactions that touched {@code account}, newest first, as the feed holds them (up to
+     * {@link #feedIndex()}; roll cycles deleted by retention are gone). The same query as
+     * {@code ./ledger history}; its cost grows with {@code limit}, not with the ledger's size. Needs roda-feed.
+     *
+     * @param account    the account (0 is the system account).
+     * @param limit      the most rows (at least 1).
+     * @param beforeTxId only transactions below it; 0 for no bound.
+     * @throws IllegalStateException    when the feed is off.
+     * @throws IllegalArgumentException naming a bad argument.
+     */
+    public List<io.roda.feed.LedgerFeed.HistoryEntry> history(final long account, final int limit, final long beforeTxId)
+    {
+        checkOpen();
+        feedIndex();
+        final FeedWiring reader;
+        synchronized (this)
+        {
+            if (feedReader == null)
+            {
+                feedReader = FeedWiring.reader(config);
+            }
+            reader = feedReader;
+        }
+        return reader.history(account, limit, beforeTxId);
+    }
+
     /** @return the highest transaction id handed out so far. */
     public long lastTxId()
     {
@@ -737,12 +784,26 @@ public final class Ledger implements AutoCloseable
                         + "was not written (snapshot index " + pipeline.snapshotIndex.get() + ")";
                 }
             }
+            if (drainProblem == null && pipeline.feedIndex != null && pipeline.feedFailure() == null)
+            {
+                // best effort: a feed that lags is caught up by the next open, so it never fails the close
+                int idle = 0;
+                while (pipeline.feedIndex.get() < last && pipeline.feedFailure() == null && !pipeline.failed()
+                    && System.nanoTime() - deadline < 0)
+                {
+                    idle = backOff(idle);
+                }
+            }
         }
         finally
         {
             // its own bound, not closeTimeout: a short drain bound never interrupts healthy stages
             stuck = pipeline.stop(toNanosSaturated(config.stageStopTimeout()));
             LedgerJmx.unregister(mbean);
+            if (feedReader != null)
+            {
+                feedReader.close();
+            }
             if (stuck.isEmpty())
             {
                 try

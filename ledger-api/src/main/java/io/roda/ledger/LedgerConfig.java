@@ -44,6 +44,9 @@ public final class LedgerConfig
     private final java.time.Duration closeTimeout;
     private final java.time.Duration stageStopTimeout;
     private final WalChannelFactory walChannels;
+    private final boolean feed;
+    private final String feedRollCycle;
+    private final java.time.Duration feedRetention;
 
     private LedgerConfig(final Builder b)
     {
@@ -71,6 +74,27 @@ public final class LedgerConfig
         closeTimeout = b.closeTimeout;
         stageStopTimeout = b.stageStopTimeout;
         walChannels = b.walChannels;
+        feed = b.feed;
+        feedRollCycle = b.feedRollCycle;
+        feedRetention = b.feedRetention;
+    }
+
+    /** @return whether the committed-transaction feed is on (docs/FEED.md). */
+    public boolean feed()
+    {
+        return feed;
+    }
+
+    /** @return the feed queue's roll cycle. */
+    public String feedRollCycle()
+    {
+        return feedRollCycle;
+    }
+
+    /** @return the age after which the feed's roll cycles are deleted; zero keeps them all. */
+    public java.time.Duration feedRetention()
+    {
+        return feedRetention;
     }
 
     /**
@@ -320,6 +344,9 @@ public final class LedgerConfig
         private java.time.Duration closeTimeout = java.time.Duration.ofSeconds(60);
         private java.time.Duration stageStopTimeout = java.time.Duration.ofSeconds(10);
         private WalChannelFactory walChannels = WalChannelFactory.DEFAULT;
+        private boolean feed;
+        private String feedRollCycle = "FAST_DAILY";
+        private java.time.Duration feedRetention = java.time.Duration.ZERO;
 
         private Builder(final Path directory)
         {
@@ -501,6 +528,50 @@ public final class LedgerConfig
                 throw new IllegalArgumentException("stageStopTimeout must be in 1 ms .. 1 h, was " + value);
             }
             stageStopTimeout = value;
+            return this;
+        }
+
+        /**
+         * Turns the committed-transaction feed on (default off): a fifth stage appends every committed
+         * transaction to a Chronicle Queue in {@code DIR/feed}. Needs {@code roda-feed} on the class path and the
+         * JVM flags that {@code io.roda.feed.ChronicleFlags} lists (docs/FEED.md).
+         */
+        public Builder feed(final boolean value)
+        {
+            feed = value;
+            return this;
+        }
+
+        /**
+         * The feed queue's roll cycle: FAST_DAILY (default), FAST_HOURLY, TEN_MINUTELY or FIVE_MINUTELY. Fixed when
+         * the feed is created: an existing feed keeps the cycle it was created with.
+         */
+        public Builder feedRollCycle(final String value)
+        {
+            Objects.requireNonNull(value, "feedRollCycle");
+            final java.util.List<String> allowed = java.util.List.of("FAST_DAILY", "FAST_HOURLY", "TEN_MINUTELY",
+                "FIVE_MINUTELY");
+            final String upper = value.toUpperCase(java.util.Locale.ROOT);
+            if (!allowed.contains(upper))
+            {
+                throw new IllegalArgumentException("feedRollCycle must be one of " + allowed + ", was " + value);
+            }
+            feedRollCycle = upper;
+            return this;
+        }
+
+        /**
+         * Deletes the feed's roll cycles that ended longer ago than this (default zero: keep every cycle). The
+         * newest cycle is never deleted; account history covers only what the feed still holds.
+         */
+        public Builder feedRetention(final java.time.Duration value)
+        {
+            Objects.requireNonNull(value, "feedRetention");
+            if (value.isNegative())
+            {
+                throw new IllegalArgumentException("feedRetention must be zero (keep all) or positive, was " + value);
+            }
+            feedRetention = value;
             return this;
         }
 

@@ -58,6 +58,8 @@ final class LedgerPipeline
     final ProgressIndex computeIndex;
     final ProgressIndex commitIndex;
     final ProgressIndex snapshotIndex;
+    /** The last transaction the feed holds; null when the feed is off. */
+    final ProgressIndex feedIndex;
     final long firstResultTxId;
     private final SnapshotterAgent snapshotter;
     final Waker sequencerWaker = new Waker();
@@ -68,6 +70,8 @@ final class LedgerPipeline
     private final StageCounters transactorCounters = new StageCounters("transactor");
     private final StageCounters walCounters = new StageCounters("wal");
     private final StageCounters snapshotterCounters = new StageCounters("snapshotter");
+    private final StageCounters feedCounters = new StageCounters("feed");
+    private final AtomicReference<Throwable> feedFailure = new AtomicReference<>();
     private final List<AgentRunner> runners = new ArrayList<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean failed;
@@ -111,8 +115,14 @@ final class LedgerPipeline
             }
         }
 
+        io.roda.common.Agent feed = null;
         try
         {
+            this.feedIndex = config.feed() ? new ProgressIndex(0) : null;
+            if (config.feed())
+            {
+                feed = feedAgent(config, state.limits());
+            }
             // the snapshotter's copy of the state, exact from the start; the transactor syncs it on request
             final StateImage image = new StateImage(state, new LedgerState(state.limits()));
             this.snapshotter = new SnapshotterAgent(new SnapshotterAgent.Context()
@@ -123,7 +133,7 @@ final class LedgerPipeline
                 .directory(Recovery.snapshotDirectory(dir))
                 .everyTx(config.snapshotEveryTx())
                 .retention(new WalRetention(Recovery.walDirectory(dir), Recovery.snapshotDirectory(dir),
-                    config.retainSnapshots()))
+                    config.retainSnapshots(), feedIndex == null ? null : feedIndex::get))
                 .counters(snapshotterCounters));
             final ProgressIndex nextExpiry = new ProgressIndex(state.nextExpiry());
 
@@ -159,9 +169,17 @@ final class LedgerPipeline
                 .clock(config.clock())
                 .counters(sequencerCounters)), sequencerWaker, sequencerCounters));
             runners.add(runner(config, snapshotter, snapshotterWaker, snapshotterCounters));
+            if (feed != null)
+            {
+                runners.add(runner(config, feed, new Waker(), feedCounters)); // last: it stops after the WAL
+            }
         }
         catch (final RuntimeException e)
         {
+            if (feed != null)
+            {
+                feed.onClose();
+            }
             try
             {
                 writer.close(); // releases the WAL segment's lock: a failed open must not keep the directory busy
@@ -174,17 +192,44 @@ final class LedgerPipeline
         }
     }
 
+    private io.roda.common.Agent feedAgent(final LedgerConfig config, final LedgerState.Limits limits) throws IOException
+    {
+        try
+        {
+            return FeedWiring.agent(config, limits, commitIndex, feedIndex, error ->
+            {
+                feedFailure.compareAndSet(null, error);
+                System.getLogger(LedgerPipeline.class.getName()).log(System.Logger.Level.ERROR,
+                    "the feed stopped; the ledger runs on and the next open catches the feed up: " + error, error);
+            });
+        }
+        catch (final NoClassDefFoundError e)
+        {
+            throw new IllegalStateException("the feed is on but roda-feed (and Chronicle Queue) is not on the class "
+                + "path: add the io.roda.ledger:roda-feed dependency (docs/FEED.md)", e);
+        }
+    }
+
+    /** @return why the feed stopped, or null while it runs (or is off). */
+    Throwable feedFailure()
+    {
+        return feedFailure.get();
+    }
+
     private AgentRunner runner(final LedgerConfig config, final io.roda.common.Agent agent, final Waker waker,
         final StageCounters counters)
     {
         return new AgentRunner(agent, config.newIdleStrategy(), config.pinning(), this::fail, waker, counters);
     }
 
-    /** @return each stage's counters now, in pipeline order: sequencer, transactor, wal, snapshotter. */
+    /** @return each stage's counters now, in pipeline order: sequencer, transactor, wal, snapshotter (then feed). */
     List<StageStats> stageStats()
     {
-        return List.of(sequencerCounters.stats(), transactorCounters.stats(), walCounters.stats(),
-            snapshotterCounters.stats());
+        return feedIndex == null
+            ? List.of(sequencerCounters.stats(), transactorCounters.stats(), walCounters.stats(),
+                snapshotterCounters.stats())
+            : List.of(sequencerCounters.stats(), transactorCounters.stats(), walCounters.stats(),
+                snapshotterCounters.stats(), feedCounters.stats());
     }
 
     /** @return the counters now of one stage: 0 sequencer, 1 transactor, 2 wal, 3 snapshotter. */

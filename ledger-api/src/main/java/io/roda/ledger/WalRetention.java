@@ -24,8 +24,20 @@ final class WalRetention implements Retention
     private final Path walDir;
     private final Path snapshotDir;
     private final int retainSnapshots;
+    private final java.util.function.LongSupplier feedIndex;
 
     WalRetention(final Path walDir, final Path snapshotDir, final int retainSnapshots)
+    {
+        this(walDir, snapshotDir, retainSnapshots, null);
+    }
+
+    /**
+     * @param feedIndex the feed's last transaction, or null when the feed is off: the newest verifying snapshot
+     *                  at or below it, and the WAL after that snapshot, are kept too, so the feed can rebuild its
+     *                  state after a crash however far it lags.
+     */
+    WalRetention(final Path walDir, final Path snapshotDir, final int retainSnapshots,
+        final java.util.function.LongSupplier feedIndex)
     {
         if (retainSnapshots < 2)
         {
@@ -34,6 +46,7 @@ final class WalRetention implements Retention
         this.walDir = walDir;
         this.snapshotDir = snapshotDir;
         this.retainSnapshots = retainSnapshots;
+        this.feedIndex = feedIndex;
     }
 
     @Override
@@ -53,6 +66,28 @@ final class WalRetention implements Retention
         if (verifying.size() < retainSnapshots)
         {
             return; // keep every snapshot and the WAL from transaction 1
+        }
+        if (feedIndex != null)
+        {
+            final long fed = feedIndex.getAsLong();
+            int floor = -1;
+            for (int i = 0; i < snapshots.size() && floor < 0; i++)
+            {
+                if (SnapshotFiles.txIdOf(snapshots.get(i)) <= fed && (verifying.contains(snapshots.get(i))
+                    || verifies(snapshots.get(i))))
+                {
+                    floor = i;
+                }
+            }
+            if (floor < 0)
+            {
+                return; // the feed may need the WAL from transaction 1: keep everything
+            }
+            if (floor > oldestKeptIndex)
+            {
+                oldestKeptIndex = floor;
+                verifying.add(snapshots.get(floor));
+            }
         }
         for (int i = oldestKeptIndex + 1; i < snapshots.size(); i++)
         {

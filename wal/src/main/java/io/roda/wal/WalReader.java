@@ -241,18 +241,7 @@ public final class WalReader
                         final long txId = frameFirst + r;
                         if (txId >= fromTxId)
                         {
-                            view.txId = txId;
-                            view.type = buffer.get(rec + WalFormat.REC_TYPE);
-                            view.result = buffer.get(rec + WalFormat.REC_RESULT);
-                            view.flags = flags;
-                            view.timeout = buffer.getInt(rec + WalFormat.REC_TIMEOUT);
-                            view.account = buffer.getLong(rec + WalFormat.REC_ACCOUNT);
-                            view.toAccount = buffer.getLong(rec + WalFormat.REC_TO_ACCOUNT);
-                            view.amount = buffer.getLong(rec + WalFormat.REC_AMOUNT);
-                            view.timestamp = buffer.getLong(rec + WalFormat.REC_TIMESTAMP);
-                            final boolean keyed = (flags & WalFormat.FLAG_KEYED) != 0;
-                            view.keyHi = keyed ? buffer.getLong(rec + WalFormat.REC_KEY_HI) : 0;
-                            view.keyLo = keyed ? buffer.getLong(rec + WalFormat.REC_KEY_LO) : 0;
+                            view.decode(buffer, rec, txId, flags);
                             handler.onRecord(view, file, offset);
                         }
                         rec += length;

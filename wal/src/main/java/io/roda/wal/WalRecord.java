@@ -37,4 +37,21 @@ public final class WalRecord
     {
         return (flags & WalFormat.FLAG_LINKED) != 0;
     }
+
+    /** Fills this view from the record of transaction {@code txId} at index {@code rec} of {@code buffer}. */
+    void decode(final java.nio.ByteBuffer buffer, final int rec, final long txId, final int flags)
+    {
+        this.txId = txId;
+        type = buffer.get(rec + WalFormat.REC_TYPE);
+        result = buffer.get(rec + WalFormat.REC_RESULT);
+        this.flags = flags;
+        timeout = buffer.getInt(rec + WalFormat.REC_TIMEOUT);
+        account = buffer.getLong(rec + WalFormat.REC_ACCOUNT);
+        toAccount = buffer.getLong(rec + WalFormat.REC_TO_ACCOUNT);
+        amount = buffer.getLong(rec + WalFormat.REC_AMOUNT);
+        timestamp = buffer.getLong(rec + WalFormat.REC_TIMESTAMP);
+        final boolean keyed = (flags & WalFormat.FLAG_KEYED) != 0;
+        keyHi = keyed ? buffer.getLong(rec + WalFormat.REC_KEY_HI) : 0;
+        keyLo = keyed ? buffer.getLong(rec + WalFormat.REC_KEY_LO) : 0;
+    }
 }
