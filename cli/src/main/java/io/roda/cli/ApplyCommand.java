@@ -76,6 +76,10 @@ final class ApplyCommand implements Callable<Integer>
         + "(default 1048576), an existing DIR uses its stored value (a different one is refused).")
     Integer maxHolds;
 
+    @Option(names = "--feed", description = "Also publish every committed transaction to the feed in DIR/feed "
+        + "(read it with `ledger feed` and `ledger history`; docs/FEED.md).")
+    boolean feed;
+
     private int maxChain;
 
     @Override
@@ -239,6 +243,7 @@ final class ApplyCommand implements Callable<Integer>
             {
                 config.maxHolds(maxHolds);
             }
+            config.feed(feed);
             ledger = Ledger.open(env.ledgerConfig().apply(config).build());
         }
         catch (final DirectoryInUseException e)

@@ -119,6 +119,9 @@ final class BenchCommand implements Callable<Integer>
             + "a void (1 in 10). Single submitting thread, streaming.")
     double holds;
 
+    @Option(names = "--feed", description = "Run with the committed-transaction feed on (measures its cost).")
+    boolean feed;
+
     @Override
     public Integer call() throws Exception
     {
@@ -214,7 +217,7 @@ final class BenchCommand implements Callable<Integer>
     {
         return LedgerConfig.builder(dir).maxAccounts(Math.max(accounts, 1 << 10))
             .idleStrategy(idle).journalSize(journalSize).walForceIntervalMicros(forceIntervalMicros).pinning(noPin ? AgentRunner.Pinning.NONE : AgentRunner.Pinning.BEST_EFFORT)
-            .snapshotEveryTx(snapshotEvery).snapshotOnClose(false).resultRetention(Integer.highestOneBit(
+            .snapshotEveryTx(snapshotEvery).snapshotOnClose(false).feed(feed).resultRetention(Integer.highestOneBit(
                 (int)Math.min(1 << 29, Math.max(1, (keys != -1 || holds != -1 ? 2L : 1L) * transfers + 2L * accounts + warmup))) << 1).build();
     }
 

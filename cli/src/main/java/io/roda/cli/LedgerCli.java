@@ -18,7 +18,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "ledger", mixinStandardHelpOptions = true, version = "Roda Ledger 0.1.0",
     description = "Roda Ledger: an embeddable, ultra-low-latency double-entry ledger.",
     subcommands = {ApplyCommand.class, BalancesCommand.class, RecoverCommand.class, InspectCommand.class,
-        BenchCommand.class, CommandLine.HelpCommand.class},
+        BenchCommand.class, FeedCommand.class, HistoryCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:done", "1:the directory's data does not verify", "2:a bad option or input; nothing applied",
         "3:apply: the ledger failed part way; stdout holds every committed line",
@@ -54,6 +54,10 @@ public final class LedgerCli implements Runnable
     /** @param args the command line. */
     public static void main(final String[] args)
     {
+        if (System.getProperty("chronicle.analytics.disable") == null)
+        {
+            System.setProperty("chronicle.analytics.disable", "true"); // the feed's Chronicle Queue never phones home
+        }
         configureLogging();
         System.exit(execute(args, Environment.system()));
     }

@@ -26,6 +26,7 @@ final class Cli
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
+        command.addAll(io.roda.feed.ChronicleFlags.FLAGS); // as ./ledger passes them (java -jar reads the manifest)
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.roda.cli.LedgerCli");

@@ -1,0 +1,115 @@
+package io.roda.cli;
+
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+
+import io.roda.feed.FeedEntry;
+import io.roda.feed.FeedLines;
+import io.roda.feed.LedgerFeed;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code ledger feed --data DIR [--from TXID] [--follow] [--format csv|json]}: the committed-transaction feed. */
+@Command(name = "feed", mixinStandardHelpOptions = true,
+    description = {"Print one line per committed transaction from the feed of DIR (a ledger opened with --feed),",
+        "in transaction order, also while another process writes it. CSV columns (docs/FEED.md):",
+        FeedLines.FEED_COLUMNS,
+        "BALANCES is ACCOUNT:BALANCE:DEBITS_PENDING:CREDITS_PENDING per account the transaction changed, ';'-separated;",
+        "EXPIRED is HOLD:FROM:TO:AMOUNT per hold that expired right before it. No header line."})
+final class FeedCommand implements Callable<Integer>
+{
+    @ParentCommand
+    LedgerCli cli;
+
+    @Option(names = "--data", required = true, description = "Ledger directory.")
+    java.nio.file.Path data;
+
+    @Option(names = "--from", defaultValue = "0", paramLabel = "TXID",
+        description = "First transaction to print (default: the first the feed holds).")
+    long from;
+
+    @Option(names = "--follow", description = "Keep printing new commits as they arrive, until interrupted.")
+    boolean follow;
+
+    @Option(names = "--format", defaultValue = "csv", description = "csv or json (one object per line).")
+    String format;
+
+    @Override
+    public Integer call()
+    {
+        final String problem = DataDirectory.directoryProblem(data);
+        if (problem != null)
+        {
+            cli.env().stderr().println(problem);
+            return LedgerCli.USAGE;
+        }
+        final boolean json = "json".equals(format);
+        if (!json && !"csv".equals(format))
+        {
+            cli.env().stderr().println("--format must be csv or json, was " + format);
+            return LedgerCli.USAGE;
+        }
+        if (from < 0)
+        {
+            cli.env().stderr().println("--from must be a transaction id (1 or more), was " + from);
+            return LedgerCli.USAGE;
+        }
+        final PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(cli.env().stdout(),
+            StandardCharsets.UTF_8), 1 << 16));
+        try (LedgerFeed feed = LedgerFeed.open(data); LedgerFeed.Tailer tailer = feed.tailer(from))
+        {
+            final FeedEntry entry = new FeedEntry();
+            final StringBuilder line = new StringBuilder(256);
+            int idle = 0;
+            while (true)
+            {
+                if (tailer.next(entry))
+                {
+                    idle = 0;
+                    line.setLength(0);
+                    (json ? FeedLines.json(entry, line) : FeedLines.csv(entry, line)).append('\n');
+                    out.write(line.toString());
+                    continue;
+                }
+                out.flush();
+                if (out.checkError())
+                {
+                    return LedgerCli.OK; // the reader went away (a closed pipe)
+                }
+                if (!follow || Thread.currentThread().isInterrupted())
+                {
+                    return LedgerCli.OK;
+                }
+                // new commits show up within a millisecond: spin, yield, then park 100 us at most
+                if (idle < 100)
+                {
+                    Thread.onSpinWait();
+                }
+                else if (idle < 200)
+                {
+                    Thread.yield();
+                }
+                else
+                {
+                    LockSupport.parkNanos(100_000);
+                }
+                idle++;
+            }
+        }
+        catch (final IllegalArgumentException | IllegalStateException e)
+        {
+            out.flush();
+            cli.env().stderr().println("feed: " + e.getMessage());
+            return e instanceof IllegalArgumentException ? LedgerCli.USAGE : LedgerCli.DATA_INVALID;
+        }
+        finally
+        {
+            out.flush();
+        }
+    }
+}
