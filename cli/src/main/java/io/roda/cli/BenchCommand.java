@@ -321,6 +321,7 @@ final class BenchCommand implements Callable<Integer>
                 submitter.join();
             }
             recorderThread.join();
+            final long feedCaughtUpAt = awaitFeed(ledger, lastId);
             final long submitterCpu = threads == 1 && submitterCpuBefore >= 0 ? threadCpuNanos() - submitterCpuBefore : -1;
             final List<StageStats> stages = settledStats(ledger, stagesBefore, transfers);
             final double computeSeconds = (recorder.computedAt - start) / 1e9;
@@ -340,6 +341,7 @@ final class BenchCommand implements Callable<Integer>
             printStages(log, stages);
             printHarnessCpu(log, submitterCpu, recorder.cpuNanos, transfers);
             log.println("verification: " + verdict);
+            final Json feedReport = feedReport(ledger, log, lastId, feedCaughtUpAt - recorder.committedAt);
             if (json != null)
             {
                 final Json out = new Json()
@@ -357,7 +359,7 @@ final class BenchCommand implements Callable<Integer>
                     .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
                     .put("wal_bytes_per_transfer", 40).put("stage_counters", stageCounters(stages))
                     .put("submitter_cpu_ns", submitterCpu).put("recorder_cpu_ns", recorder.cpuNanos)
-                    .put("verified", verdict.startsWith("ok"));
+                    .put("feed", feedReport).put("verified", verdict.startsWith("ok"));
                 Files.writeString(json, out + "\n");
             }
             if (hgrm != null)
@@ -492,6 +494,7 @@ final class BenchCommand implements Callable<Integer>
                 }
             }
             recorderThread.join();
+            final long feedCaughtUpAt = awaitFeed(ledger, lastId);
             final List<StageStats> stages = settledStats(ledger, stagesBefore, total);
             final double computeSeconds = (recorder.computedAt - start) / 1e9;
             final double commitSeconds = (recorder.committedAt - start) / 1e9;
@@ -522,9 +525,11 @@ final class BenchCommand implements Callable<Integer>
             printLatencies(log, compute, commit);
             printStages(log, stages);
             log.println("verification: " + verdict);
+            final Json feedReport = feedReport(ledger, log, lastId, feedCaughtUpAt - recorder.committedAt);
             if (json != null)
             {
                 final Json out = new Json()
+                    .put("feed", feedReport)
                     .put("transfers", transfers).put("transactions", total).put("accounts", accounts)
                     .put("seconds", commitSeconds).put("committed_tps", perSecond(total, commitSeconds))
                     .put("committed_transfers_per_s", perSecond(transfers, commitSeconds))
@@ -728,6 +733,63 @@ final class BenchCommand implements Callable<Integer>
         log.printf("harness cpu ns/transfer: submitter %s, latency recorder %s%n",
             submitterCpu < 0 ? "n/a" : String.format("%.1f", (double)submitterCpu / transfers),
             recorderCpu < 0 ? "n/a" : String.format("%.1f", (double)recorderCpu / transfers));
+    }
+
+    /** With {@code --feed}: waits (5 min at most) until the feed holds {@code lastId}; @return when it did. */
+    private long awaitFeed(final Ledger ledger, final long lastId) throws InterruptedException
+    {
+        if (!feed)
+        {
+            return 0;
+        }
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+        while (ledger.feedIndex() < lastId && ledger.feedFailure() == null && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        return System.nanoTime();
+    }
+
+    /**
+     * With {@code --feed}: how long after the last commit the feed held the last transaction, then the latency of
+     * account history queries (100 rows each, random accounts) on the ledger just built.
+     *
+     * @return the {@code feed} JSON object, or null without --feed.
+     */
+    private Json feedReport(final Ledger ledger, final PrintStream log, final long lastId, final long lagNanos)
+    {
+        if (!feed)
+        {
+            return null;
+        }
+        final double lagMs = Math.max(0, lagNanos) / 1e6;
+        if (ledger.feedIndex() < lastId)
+        {
+            log.println("feed: FAILED to reach transaction " + lastId + " (at " + ledger.feedIndex() + "): "
+                + ledger.feedFailure());
+            return new Json().put("caught_up", false);
+        }
+        final Histogram history = new Histogram(60_000_000_000L, 3);
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        long rows = 0;
+        for (int q = 0; q < 1200; q++)
+        {
+            final long account = 1 + random.nextInt(accounts);
+            final long t0 = System.nanoTime();
+            final int n = ledger.history(account, 100, 0).size();
+            final long took = System.nanoTime() - t0;
+            if (q >= 200) // the first 200 warm the JIT and the page cache
+            {
+                history.recordValue(took);
+                rows += n;
+            }
+        }
+        log.printf("feed: held every transaction %.1f ms after the last commit; history (100 rows, %,d accounts, "
+            + "%,d transactions): p50 %s us, p99 %s us, max %s us (mean rows %.1f)%n", lagMs, accounts, lastId,
+            us(history, 50), us(history, 99), us(history, 100), rows / 1000.0);
+        return new Json().put("caught_up", true).put("lag_after_last_commit_ms", lagMs)
+            .put("history_rows_per_query_mean", rows / 1000.0).put("history_latency_us", latency(history));
     }
 
     /** @return the {@code stage_counters} JSON object: one entry per stage, keyed by its name. */

@@ -10,14 +10,15 @@ import net.openhft.chronicle.bytes.Bytes;
  * One committed transaction as the feed holds it: a reused, mutable view that {@link LedgerFeed.Tailer}
  * fills. docs/FEED.md describes every field; docs/FORMATS.md the bytes.
  *
- * <p>Encoding (one Chronicle Queue document, little-endian; "sb" is Chronicle's stop-bit variable-length
- * encoding of a signed long):
+ * <p>Encoding (one Chronicle Queue document; fixed-width fields little-endian; "v" is a signed long as
+ * zig-zag then unsigned LEB128, 1 to 10 bytes):
  * <pre>
  *   version (1) = 1 | op (1) | result (1) | flags (1: LINKED 1, KEYED 2) | txId (8) | timestamp (8)
- *   from sb | to sb | amount sb | hold sb | timeout sb | duplicateOf sb | [keyHi (8) | keyLo (8)] when KEYED
- *   n sb, then n touched accounts: account sb | balance sb | debitsPending sb | creditsPending sb | txId - previous sb
- *   m sb, then m expired holds: holdId sb | from sb | to sb | amount sb
+ *   from v | to v | amount v | hold v | timeout v | duplicateOf v | [keyHi (8) | keyLo (8)] when KEYED
+ *   n v, then n touched accounts: account v | balance v | debitsPending v | creditsPending v | txId - previous v
+ *   m v, then m expired holds: holdId v | from v | to v | amount v
  * </pre>
+ * Nothing follows the last field.
  * {@code from}/{@code to} are -1 where the operation has no such side (an open has no from; a tick neither).
  * The previous transaction of a touched account is 0 when the feed holds none before (delta = txId).
  */
@@ -303,99 +304,192 @@ public final class FeedEntry
 
     // ------------------------------------------------------------------------------------------ encoding
 
+    private byte[] buffer = new byte[256];
+    private int at;
+
     void writeTo(final Bytes<?> bytes)
     {
-        bytes.writeByte((byte)VERSION);
-        bytes.writeByte((byte)op);
-        bytes.writeByte((byte)result);
-        bytes.writeByte((byte)flags);
-        bytes.writeLong(txId);
-        bytes.writeLong(timestamp);
-        bytes.writeStopBit(from);
-        bytes.writeStopBit(to);
-        bytes.writeStopBit(amount);
-        bytes.writeStopBit(hold);
-        bytes.writeStopBit(timeout);
-        bytes.writeStopBit(duplicateOf);
+        final int touchedBytes = touched * 50;
+        final int expiredBytes = expired * 40;
+        if (buffer.length < 100 + touchedBytes + expiredBytes)
+        {
+            buffer = new byte[Integer.highestOneBit(100 + touchedBytes + expiredBytes) << 1];
+        }
+        final byte[] b = buffer;
+        b[0] = (byte)VERSION;
+        b[1] = (byte)op;
+        b[2] = (byte)result;
+        b[3] = (byte)flags;
+        at = 4;
+        putFixed(txId);
+        putFixed(timestamp);
+        putVar(from);
+        putVar(to);
+        putVar(amount);
+        putVar(hold);
+        putVar(timeout);
+        putVar(duplicateOf);
         if ((flags & KEYED) != 0)
         {
-            bytes.writeLong(keyHi);
-            bytes.writeLong(keyLo);
+            putFixed(keyHi);
+            putFixed(keyLo);
         }
-        bytes.writeStopBit(touched);
+        putVar(touched);
         for (int i = 0; i < touched; i++)
         {
-            bytes.writeStopBit(accounts[i]);
-            bytes.writeStopBit(balances[i]);
-            bytes.writeStopBit(debitsPending[i]);
-            bytes.writeStopBit(creditsPending[i]);
-            bytes.writeStopBit(txId - previous[i]);
+            putVar(accounts[i]);
+            putVar(balances[i]);
+            putVar(debitsPending[i]);
+            putVar(creditsPending[i]);
+            putVar(txId - previous[i]);
         }
-        bytes.writeStopBit(expired);
+        putVar(expired);
         for (int i = 0; i < 4 * expired; i++)
         {
-            bytes.writeStopBit(expiredHolds[i]);
+            putVar(expiredHolds[i]);
         }
+        bytes.write(b, 0, at);
+    }
+
+    private void putFixed(final long value)
+    {
+        final byte[] b = buffer;
+        int p = at;
+        for (int shift = 0; shift < 64; shift += 8)
+        {
+            b[p++] = (byte)(value >>> shift);
+        }
+        at = p;
+    }
+
+    /** Zig-zag, then unsigned LEB128: 7 bits per byte, low first, the high bit set on every byte but the last. */
+    private void putVar(final long value)
+    {
+        final byte[] b = buffer;
+        long v = (value << 1) ^ (value >> 63);
+        int p = at;
+        while ((v & ~0x7FL) != 0)
+        {
+            b[p++] = (byte)((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        b[p++] = (byte)v;
+        at = p;
+    }
+
+    private long getFixed()
+    {
+        final byte[] b = buffer;
+        long value = 0;
+        for (int shift = 0; shift < 64; shift += 8)
+        {
+            value |= (b[at++] & 0xFFL) << shift;
+        }
+        return value;
+    }
+
+    private long getVar(final int end)
+    {
+        final byte[] b = buffer;
+        long v = 0;
+        for (int shift = 0; shift < 70; shift += 7)
+        {
+            if (at >= end)
+            {
+                throw new IllegalStateException("feed entry " + txId + " ends inside a number");
+            }
+            final int x = b[at++];
+            v |= (long)(x & 0x7F) << shift;
+            if (x >= 0)
+            {
+                return (v >>> 1) ^ -(v & 1);
+            }
+        }
+        throw new IllegalStateException("feed entry " + txId + " holds a number longer than 10 bytes");
     }
 
     /**
      * Fills this view from one document.
      *
-     * @throws IllegalStateException when the document is not a feed entry of a known version.
+     * @throws IllegalStateException when the document is not a feed entry of a known version, or is cut short.
      */
     void readFrom(final Bytes<?> bytes)
     {
         final long length = bytes.readRemaining();
-        final int version = bytes.readUnsignedByte();
-        if (version != VERSION || length < 20)
+        if (length < 20 || length > (1 << 26))
         {
-            throw new IllegalStateException("not a feed entry of version " + VERSION + " (version byte " + version
-                + ", " + length + " bytes)");
+            throw new IllegalStateException("not a feed entry: a document of " + length + " bytes");
         }
-        op = bytes.readUnsignedByte();
-        result = bytes.readUnsignedByte();
-        flags = bytes.readUnsignedByte();
-        txId = bytes.readLong();
-        timestamp = bytes.readLong();
-        from = bytes.readStopBit();
-        to = bytes.readStopBit();
-        amount = bytes.readStopBit();
-        hold = bytes.readStopBit();
-        timeout = (int)bytes.readStopBit();
-        duplicateOf = bytes.readStopBit();
+        final int n = (int)length;
+        if (buffer.length < n)
+        {
+            buffer = new byte[Integer.highestOneBit(n) << 1];
+        }
+        bytes.read(buffer, 0, n);
+        decode(n);
+    }
+
+    private void decode(final int end)
+    {
+        final byte[] b = buffer;
+        final int version = b[0] & 0xFF;
+        if (version != VERSION)
+        {
+            throw new IllegalStateException("not a feed entry of version " + VERSION + " (version byte " + version + ")");
+        }
+        op = b[1] & 0xFF;
+        result = b[2] & 0xFF;
+        flags = b[3] & 0xFF;
+        at = 4;
+        txId = getFixed();
+        timestamp = getFixed();
+        from = getVar(end);
+        to = getVar(end);
+        amount = getVar(end);
+        hold = getVar(end);
+        timeout = (int)getVar(end);
+        duplicateOf = getVar(end);
         if ((flags & KEYED) != 0)
         {
-            keyHi = bytes.readLong();
-            keyLo = bytes.readLong();
+            if (at + 16 > end)
+            {
+                throw new IllegalStateException("feed entry " + txId + " ends inside its key");
+            }
+            keyHi = getFixed();
+            keyLo = getFixed();
         }
         else
         {
             keyHi = 0;
             keyLo = 0;
         }
-        final long n = bytes.readStopBit();
-        if (n < 0 || n > bytes.readRemaining())
+        final long n = getVar(end);
+        if (n < 0 || n > end - at)
         {
             throw new IllegalStateException("feed entry " + txId + " claims " + n + " touched accounts");
         }
         touched = 0;
         for (int i = 0; i < n; i++)
         {
-            final int at = touch(bytes.readStopBit());
-            balances[at] = bytes.readStopBit();
-            debitsPending[at] = bytes.readStopBit();
-            creditsPending[at] = bytes.readStopBit();
-            previous[at] = txId - bytes.readStopBit();
+            final int t = touch(getVar(end));
+            balances[t] = getVar(end);
+            debitsPending[t] = getVar(end);
+            creditsPending[t] = getVar(end);
+            previous[t] = txId - getVar(end);
         }
-        final long m = bytes.readStopBit();
-        if (m < 0 || m > bytes.readRemaining())
+        final long m = getVar(end);
+        if (m < 0 || m > end - at)
         {
             throw new IllegalStateException("feed entry " + txId + " claims " + m + " expired holds");
         }
         expired = 0;
         for (int i = 0; i < m; i++)
         {
-            addExpired(bytes.readStopBit(), bytes.readStopBit(), bytes.readStopBit(), bytes.readStopBit());
+            addExpired(getVar(end), getVar(end), getVar(end), getVar(end));
+        }
+        if (at != end)
+        {
+            throw new IllegalStateException("feed entry " + txId + " has " + (end - at) + " bytes after its end");
         }
     }
 }
