@@ -59,11 +59,23 @@ final class AccountHeads implements AutoCloseable
      */
     static AccountHeads openForWriting(final Path feedDir, final long maxAccounts) throws IOException
     {
+        return open(feedDir, maxAccounts, false);
+    }
+
+    /** Deletes the file and creates an empty one (heads that are ahead of the queue: a power cut lost its tail). */
+    static AccountHeads recreate(final Path feedDir, final long maxAccounts) throws IOException
+    {
+        return open(feedDir, maxAccounts, true);
+    }
+
+    private static AccountHeads open(final Path feedDir, final long maxAccounts, final boolean discard)
+        throws IOException
+    {
         final Path file = feedDir.resolve(FILE);
         final long capacity = capacityFor(maxAccounts);
         final long size = HEADER + capacity * 16;
         boolean fresh = true;
-        if (Files.exists(file) && Files.size(file) == size)
+        if (!discard && Files.exists(file) && Files.size(file) == size)
         {
             try (AccountHeads existing = map(file, capacity, FileChannel.MapMode.READ_ONLY))
             {

@@ -162,7 +162,7 @@ public final class FeedAgent implements Agent
     private final Path walDir;
     private final FeedQueue queue;
     private final ExcerptAppender appender;
-    private final AccountHeads heads;
+    private AccountHeads heads;
     private final FeedRetention retention;
     private final long startAfter;      // the feed's last entry when opened (or where an empty feed starts)
     private final FeedEntry entry = new FeedEntry();
@@ -337,17 +337,15 @@ public final class FeedAgent implements Agent
     }
 
     /** Heads are stored after each append: re-apply those of the entries after {@code through}. */
-    private void rebuildHeads()
+    private void rebuildHeads() throws IOException
     {
         long from = heads.through() + 1;
-        if (heads.through() > startAfter || heads.through() < queue.firstTxId() - 1)
+        if (heads.through() > startAfter)
         {
-            from = queue.firstTxId(); // not this queue's heads: rebuild them all
-            if (heads.through() > startAfter)
-            {
-                throw new IllegalStateException("the account heads in " + FeedQueue.directory(ctx.ledgerDirectory)
-                    + " are ahead of the feed (" + heads.through() + " > " + startAfter + "): delete the heads file");
-            }
+            // ahead of the queue (a power cut lost the queue's tail but not theirs): derived data, start afresh
+            heads.close();
+            heads = AccountHeads.recreate(FeedQueue.directory(ctx.ledgerDirectory), ctx.limits.maxAccounts());
+            from = 1;
         }
         from = Math.max(from, queue.firstTxId());
         if (from < 1 || from > startAfter)

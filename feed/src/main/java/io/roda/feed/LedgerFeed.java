@@ -88,18 +88,21 @@ public final class LedgerFeed implements AutoCloseable
                 + " (older cycles were deleted by retention)");
         }
         final ExcerptTailer tailer = queue.queue.createTailer();
-        if (first > 0 && from <= last)
+        if (first == 0)
         {
-            final long index = queue.locate(from, scratch);
-            if (index == Long.MIN_VALUE || !tailer.moveToIndex(index))
-            {
-                tailer.close();
-                throw new IllegalStateException("the feed holds " + first + ".." + last + " but cannot find " + from);
-            }
+            tailer.toStart(); // empty: read from the start whatever comes, skipping ids below from
         }
         else
         {
-            tailer.toEnd(); // nothing at or after from yet: wait at the end for it
+            // from, or the last entry when from is beyond it (never toEnd(): an entry appended meanwhile would be
+            // skipped); entries below from are skipped by the tailer
+            final long anchor = Math.min(from, last);
+            final long index = queue.locate(anchor, scratch);
+            if (index == Long.MIN_VALUE || !tailer.moveToIndex(index))
+            {
+                tailer.close();
+                throw new IllegalStateException("the feed holds " + first + ".." + last + " but cannot find " + anchor);
+            }
         }
         return new Tailer(tailer, from);
     }
@@ -262,7 +265,7 @@ public final class LedgerFeed implements AutoCloseable
                 }
                 if (into.txId < next && !started)
                 {
-                    continue; // started at the end, before the wanted id was written
+                    continue; // positioned before the wanted id (it was not written yet)
                 }
                 if (into.txId != next)
                 {
