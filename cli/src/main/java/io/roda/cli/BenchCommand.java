@@ -788,8 +788,58 @@ final class BenchCommand implements Callable<Integer>
         log.printf("feed: held every transaction %.1f ms after the last commit; history (100 rows, %,d accounts, "
             + "%,d transactions): p50 %s us, p99 %s us, max %s us (mean rows %.1f)%n", lagMs, accounts, lastId,
             us(history, 50), us(history, 99), us(history, 100), rows / 1000.0);
+        final Histogram visible = visibleAfterCommit(ledger);
+        log.printf("feed: a single transfer committed on an idle ledger reaches a feed tailer in p50 %s us, p99 %s us, "
+            + "max %s us (300 samples, 2 ms apart)%n", us(visible, 50), us(visible, 99), us(visible, 100));
         return new Json().put("caught_up", true).put("lag_after_last_commit_ms", lagMs)
-            .put("history_rows_per_query_mean", rows / 1000.0).put("history_latency_us", latency(history));
+            .put("history_rows_per_query_mean", rows / 1000.0).put("history_latency_us", latency(history))
+            .put("commit_to_tailer_us", latency(visible));
+    }
+
+    /**
+     * Submits single transfers on the now idle ledger, each once the stages have gone back to parking, and times
+     * from the moment the submitter sees it committed to the moment a {@code LedgerFeed} tailer reads it.
+     */
+    private static Histogram visibleAfterCommit(final Ledger ledger)
+    {
+        final Histogram visible = new Histogram(60_000_000_000L, 3);
+        try (io.roda.feed.LedgerFeed reader = io.roda.feed.LedgerFeed.open(ledger.config().directory());
+             io.roda.feed.LedgerFeed.Tailer tailer = reader.tailer(ledger.feedIndex() + 1))
+        {
+            final io.roda.feed.FeedEntry entry = new io.roda.feed.FeedEntry();
+            for (int i = 0; i < 350; i++)
+            {
+                final long id = ledger.transfer(1, 2, 1);
+                if (!ledger.await(id, Level.COMMITTED, Duration.ofSeconds(30)))
+                {
+                    throw new IllegalStateException("transaction " + id + " was not committed in 30 s");
+                }
+                final long committed = System.nanoTime();
+                final long deadline = committed + 30_000_000_000L;
+                do
+                {
+                    while (!tailer.next(entry))
+                    {
+                        if (System.nanoTime() > deadline)
+                        {
+                            throw new IllegalStateException("transaction " + id + " did not reach the feed in 30 s");
+                        }
+                        Thread.onSpinWait();
+                    }
+                }
+                while (entry.txId() < id);
+                if (i >= 50)
+                {
+                    visible.recordValue(System.nanoTime() - committed);
+                }
+                LockSupport.parkNanos(2_000_000); // the stages go idle (park) again
+            }
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return visible;
     }
 
     /** @return the {@code stage_counters} JSON object: one entry per stage, keyed by its name. */
