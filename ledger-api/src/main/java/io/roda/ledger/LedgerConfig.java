@@ -158,6 +158,9 @@ public final class LedgerConfig
         b.snapshotOnClose = snapshotOnClose;
         b.closeTimeout = closeTimeout;
         b.walChannels = walChannels;
+        b.feed = feed;
+        b.feedRollCycle = feedRollCycle;
+        b.feedRetention = feedRetention;
         return new LedgerConfig(b);
     }
 
