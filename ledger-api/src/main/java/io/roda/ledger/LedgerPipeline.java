@@ -174,7 +174,7 @@ final class LedgerPipeline
                 runners.add(runner(config, feed, new Waker(), feedCounters)); // last: it stops after the WAL
             }
         }
-        catch (final RuntimeException e)
+        catch (final IOException | RuntimeException e)
         {
             if (feed != null)
             {
