@@ -27,8 +27,10 @@ import net.openhft.chronicle.wire.DocumentContext;
  *
  * <p>Crash consistency: the feed is derived from the WAL. On start it reads its last entry F, rebuilds the
  * state at F from the newest snapshot at or below F plus the WAL (on its own thread, so opening the ledger
- * does not wait), and appends from F + 1: ids stay consecutive with no gap and no duplicate. It publishes
- * only what the commit index covers, so it never holds a transaction that is not durable.
+ * does not wait), and appends from F + 1: ids stay consecutive with no gap and no duplicate. A chain's members
+ * are appended one by one, so a crash may leave F inside a chain: the chain is then replayed again from its
+ * start (a chain applies as a unit) and only its members after F are appended. It publishes only what the
+ * commit index covers, so it never holds a transaction that is not durable.
  *
  * <p>A failure (a disk error, a WAL that does not verify) stops the feed alone: it is reported to
  * {@link Context#onFailure} and the ledger runs on; the next open catches up.
@@ -165,6 +167,8 @@ public final class FeedAgent implements Agent
     private AccountHeads heads;
     private final FeedRetention retention;
     private final long startAfter;      // the feed's last entry when opened (or where an empty feed starts)
+    private long resumeFrom;            // the first transaction replayed with the emitter (startAfter + 1, or the
+                                        // start of the chain a crash cut short in the feed)
     private final FeedEntry entry = new FeedEntry();
     private final long[] fields = new long[LedgerState.FIELDS];
     private final int maxChain;
@@ -311,10 +315,10 @@ public final class FeedAgent implements Agent
                 }
             }
         }
-        if (silent.midChain())
-        {
-            throw new IllegalStateException("the feed ends inside the chain that starts at " + silent.chainStart());
-        }
+        // a crash between the appends of one chain's members leaves the feed inside the chain; the silent replay
+        // buffered the chain's members without applying them (a chain applies as a unit at its last member), so the
+        // state is at the chain's start - 1: replay the chain again and append only the members after startAfter
+        resumeFrom = silent.midChain() ? silent.chainStart() : startAfter + 1;
         rebuildHeads();
         replayer = new Replayer(state);
         replayer.observer(new Replayer.ApplyObserver()
@@ -333,7 +337,7 @@ public final class FeedAgent implements Agent
             }
         });
         state.expiryListener((holdId, from, to, amount) -> expiries.addExpired(holdId, from, to, amount));
-        tailer = new WalTailer(walDir, startAfter + 1);
+        tailer = new WalTailer(walDir, resumeFrom);
     }
 
     /** Heads are stored after each append: re-apply those of the entries after {@code through}. */
@@ -578,6 +582,10 @@ public final class FeedAgent implements Agent
             }
             expiries.expired = 0;
             expiries.touched = 0;
+        }
+        if (txId <= startAfter)
+        {
+            return; // a member of the chain a crash cut short: the feed holds it already, heads included
         }
         for (int i = 0; i < e.touched; i++)
         {
