@@ -266,6 +266,16 @@ final class ApplyCommand implements Callable<Integer>
             err.println("nothing applied: cannot open the ledger in " + data + ": " + LedgerCli.describe(e));
             return LedgerCli.LEDGER_FAILED;
         }
+        catch (final IllegalStateException e)
+        {
+            if (!feed)
+            {
+                throw e;
+            }
+            // the feed cannot start: roda-feed missing, a JVM flag missing, a feed of another ledger
+            err.println("nothing applied: cannot open the ledger in " + data + " with the feed: " + LedgerCli.describe(e));
+            return LedgerCli.LEDGER_FAILED;
+        }
         final Progress progress = new Progress(env.stdout());
         RuntimeException failure = null;
         try (InputStream in = Files.newInputStream(source))

@@ -42,6 +42,20 @@ final class FeedCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        try
+        {
+            return run();
+        }
+        catch (final NoClassDefFoundError e)
+        {
+            cli.env().stderr().println("feed needs roda-feed and Chronicle Queue on the class path (missing: "
+                + e.getMessage() + "); ./ledger has them");
+            return LedgerCli.USAGE;
+        }
+    }
+
+    private Integer run()
+    {
         final String problem = DataDirectory.directoryProblem(data);
         if (problem != null)
         {

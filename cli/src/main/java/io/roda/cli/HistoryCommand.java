@@ -14,7 +14,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "history", mixinStandardHelpOptions = true,
     description = {"Print the applied transactions that touched an account, newest first, from the feed of DIR:",
         FeedLines.HISTORY_COLUMNS,
-        "AMOUNT is signed from the account's side (negative when it pays or holds); BALANCE_AFTER is its posted",
+        "AMOUNT is signed by the direction of the change for the account: negative when it pays or holds, positive",
+        "when it receives or a hold of its is voided or expires (the reverse for the hold's to account); 0 for OPEN.",
+        "OPERATION EXPIRE: a hold of the account expired just before that transaction. BALANCE_AFTER is the posted",
         "balance after the transaction. Covers what the feed still holds. No header line."})
 final class HistoryCommand implements Callable<Integer>
 {
@@ -39,6 +41,20 @@ final class HistoryCommand implements Callable<Integer>
 
     @Override
     public Integer call()
+    {
+        try
+        {
+            return run();
+        }
+        catch (final NoClassDefFoundError e)
+        {
+            cli.env().stderr().println("history needs roda-feed and Chronicle Queue on the class path (missing: "
+                + e.getMessage() + "); ./ledger has them");
+            return LedgerCli.USAGE;
+        }
+    }
+
+    private Integer run()
     {
         final PrintStream err = cli.env().stderr();
         final String problem = DataDirectory.directoryProblem(data);

@@ -205,6 +205,7 @@ public final class FeedAgent implements Agent
         this.ctx = context.conclude();
         final Path feedDir = FeedQueue.directory(ctx.ledgerDirectory);
         this.walDir = ctx.ledgerDirectory.resolve("wal");
+        ChronicleFlags.check(); // before anything is created: a missing flag leaves the directory as it was
         Files.createDirectories(feedDir);
         this.queue = FeedQueue.forWriting(feedDir, FeedQueue.rollCycle(ctx.rollCycle));
         try
@@ -351,8 +352,13 @@ public final class FeedAgent implements Agent
             heads = AccountHeads.recreate(FeedQueue.directory(ctx.ledgerDirectory), ctx.limits.maxAccounts());
             from = 1;
         }
-        from = Math.max(from, queue.firstTxId());
-        if (from < 1 || from > startAfter)
+        final long first = queue.firstTxId();
+        if (first == 0)
+        {
+            return; // an empty feed (it starts after startAfter): no heads to re-apply
+        }
+        from = Math.max(from, first);
+        if (from > startAfter)
         {
             return;
         }
@@ -518,41 +524,40 @@ public final class FeedAgent implements Agent
         switch (types[k])
         {
             case OpType.TRANSFER_CODE:
-                e.from = accounts[k];
-                e.to = tos[k];
+                e.from(accounts[k]);
+                e.to(tos[k]);
                 e.amount = amounts[k];
                 break;
             case OpType.HOLD_CODE:
-                e.from = accounts[k];
-                e.to = tos[k];
+                e.from(accounts[k]);
+                e.to(tos[k]);
                 e.amount = amounts[k];
                 e.timeout = timeouts[k];
                 break;
             case OpType.DEPOSIT_CODE:
-                e.from = LedgerState.SYSTEM_ACCOUNT;
-                e.to = accounts[k];
+                e.from(LedgerState.SYSTEM_ACCOUNT);
+                e.to(accounts[k]);
                 e.amount = amounts[k];
                 break;
             case OpType.WITHDRAW_CODE:
-                e.from = accounts[k];
-                e.to = LedgerState.SYSTEM_ACCOUNT;
+                e.from(accounts[k]);
+                e.to(LedgerState.SYSTEM_ACCOUNT);
                 e.amount = amounts[k];
                 break;
             case OpType.OPEN_CODE:
-                e.to = accounts[k];
+                e.to(accounts[k]);
                 e.amount = amounts[k];
                 break;
             case OpType.POST_CODE:
-                e.hold = accounts[k];
-                e.from = holdFrom[k];
-                e.to = holdTo[k];
-                e.amount = ok && amounts[k] == 0 ? holdAmount[k] : amounts[k];
-                break;
             case OpType.VOID_CODE:
                 e.hold = accounts[k];
-                e.from = holdFrom[k];
-                e.to = holdTo[k];
-                e.amount = holdAmount[k];
+                if (holdFrom[k] != FeedEntry.NONE)
+                {
+                    e.from(holdFrom[k]);
+                    e.to(holdTo[k]);
+                }
+                // posted: as requested, or the whole hold for 0; voided: the hold's amount; rejected: as submitted
+                e.amount = !ok ? amounts[k] : types[k] == OpType.VOID_CODE || amounts[k] == 0 ? holdAmount[k] : amounts[k];
                 break;
             default:
                 break; // TICK: no accounts

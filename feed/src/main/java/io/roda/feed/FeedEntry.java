@@ -14,32 +14,39 @@ import net.openhft.chronicle.bytes.Bytes;
  * zig-zag then unsigned LEB128, 1 to 10 bytes):
  * <pre>
  *   version (1) = 1 | op (1) | result (1) | flags (1: LINKED 1, KEYED 2) | txId (8) | timestamp (8)
- *   from v | to v | amount v | hold v | timeout v | duplicateOf v | [keyHi (8) | keyLo (8)] when KEYED
+ *   [from v] | [to v] | amount v | hold v | timeout v | duplicateOf v | [keyHi (8) | keyLo (8)] when KEYED
  *   n v, then n touched accounts: account v | balance v | debitsPending v | creditsPending v | txId - previous v
  *   m v, then m expired holds: holdId v | from v | to v | amount v
  * </pre>
  * Nothing follows the last field.
- * {@code from}/{@code to} are -1 where the operation has no such side (an open has no from; a tick neither).
+ * {@code from}/{@code to} are written only when present (flags HAS_FROM 4, HAS_TO 8): an open has no from, a
+ * tick neither, a post or void of an unknown hold neither (any value, -1 included, is a valid submitted account).
  * The previous transaction of a touched account is 0 when the feed holds none before (delta = txId).
  */
 public final class FeedEntry
 {
     /** The encoding's version byte. */
     public static final int VERSION = 1;
-    /** No account on this side. */
+    /** In a history row: no counterparty (an open). Inside the stage: no account on this side. */
     public static final long NONE = -1;
     /** Flag: linked to the next transaction (a chain member that is not the last). */
     public static final int LINKED = 1;
     /** Flag: carries an idempotency key. */
     public static final int KEYED = 2;
+    /** Encoding flag: the entry has a from side. */
+    static final int HAS_FROM = 4;
+    /** Encoding flag: the entry has a to side. */
+    static final int HAS_TO = 8;
 
     long txId;
     long timestamp;
     int op;
     int result;
     int flags;
-    long from = NONE;
-    long to = NONE;
+    long from;
+    long to;
+    boolean hasFrom;
+    boolean hasTo;
     long amount;
     long hold;
     int timeout;
@@ -111,18 +118,42 @@ public final class FeedEntry
 
     /**
      * @return the debited side: a transfer's or hold's from account, the account of a withdraw, the system
-     *     account 0 for a deposit, the hold's from account for post and void (when the hold is known); else
-     *     {@link #NONE}.
+     *     account 0 for a deposit, the hold's from account for post and void (when the hold is known); 0 when
+     *     {@link #hasFrom()} is false. A rejected transaction shows the account as submitted.
      */
     public long from()
     {
         return from;
     }
 
+    /** @return whether the transaction has a debited side (an open, a tick, and post or void of an unknown hold have none). */
+    public boolean hasFrom()
+    {
+        return hasFrom;
+    }
+
     /** @return the credited side, as {@link #from()} mirrored; the opened account for an open. */
     public long to()
     {
         return to;
+    }
+
+    /** @return whether the transaction has a credited side (a tick, and post or void of an unknown hold have none). */
+    public boolean hasTo()
+    {
+        return hasTo;
+    }
+
+    void from(final long account)
+    {
+        from = account;
+        hasFrom = true;
+    }
+
+    void to(final long account)
+    {
+        to = account;
+        hasTo = true;
     }
 
     /**
@@ -256,8 +287,10 @@ public final class FeedEntry
 
     void clear()
     {
-        from = NONE;
-        to = NONE;
+        from = 0;
+        to = 0;
+        hasFrom = false;
+        hasTo = false;
         amount = 0;
         hold = 0;
         timeout = 0;
@@ -319,12 +352,18 @@ public final class FeedEntry
         b[0] = (byte)VERSION;
         b[1] = (byte)op;
         b[2] = (byte)result;
-        b[3] = (byte)flags;
+        b[3] = (byte)((flags & (LINKED | KEYED)) | (hasFrom ? HAS_FROM : 0) | (hasTo ? HAS_TO : 0));
         at = 4;
         putFixed(txId);
         putFixed(timestamp);
-        putVar(from);
-        putVar(to);
+        if (hasFrom)
+        {
+            putVar(from);
+        }
+        if (hasTo)
+        {
+            putVar(to);
+        }
         putVar(amount);
         putVar(hold);
         putVar(timeout);
@@ -439,12 +478,19 @@ public final class FeedEntry
         }
         op = b[1] & 0xFF;
         result = b[2] & 0xFF;
-        flags = b[3] & 0xFF;
+        final int encoded = b[3] & 0xFF;
+        if ((encoded & ~(LINKED | KEYED | HAS_FROM | HAS_TO)) != 0)
+        {
+            throw new IllegalStateException("feed entry with unknown flags 0x" + Integer.toHexString(encoded));
+        }
+        flags = encoded & (LINKED | KEYED);
+        hasFrom = (encoded & HAS_FROM) != 0;
+        hasTo = (encoded & HAS_TO) != 0;
         at = 4;
         txId = getFixed();
         timestamp = getFixed();
-        from = getVar(end);
-        to = getVar(end);
+        from = hasFrom ? getVar(end) : 0;
+        to = hasTo ? getVar(end) : 0;
         amount = getVar(end);
         hold = getVar(end);
         timeout = (int)getVar(end);

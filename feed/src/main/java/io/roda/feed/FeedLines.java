@@ -24,8 +24,16 @@ public final class FeedLines
     {
         out.append(e.txId()).append(',').append(Instant.ofEpochSecond(0, e.timestamp())).append(',')
             .append(e.operation().name()).append(',');
-        account(e.from(), out).append(',');
-        account(e.to(), out).append(',');
+        if (e.hasFrom())
+        {
+            out.append(e.from());
+        }
+        out.append(',');
+        if (e.hasTo())
+        {
+            out.append(e.to());
+        }
+        out.append(',');
         out.append(e.amount()).append(',');
         if (e.hold() != 0)
         {
@@ -77,8 +85,8 @@ public final class FeedLines
             .append(",\"timestamp_ns\":").append(e.timestamp())
             .append(",\"operation\":\"").append(e.operation().name()).append('"')
             .append(",\"from\":");
-        jsonAccount(e.from(), out).append(",\"to\":");
-        jsonAccount(e.to(), out).append(",\"amount\":").append(e.amount())
+        (e.hasFrom() ? out.append(e.from()) : out.append("null")).append(",\"to\":");
+        (e.hasTo() ? out.append(e.to()) : out.append("null")).append(",\"amount\":").append(e.amount())
             .append(",\"hold\":").append(e.hold() == 0 ? "null" : Long.toString(e.hold()))
             .append(",\"timeout\":").append(e.opCode() == io.roda.core.OpType.HOLD_CODE ? Integer.toString(e.timeout()) : "null")
             .append(",\"linked\":").append(e.linked())

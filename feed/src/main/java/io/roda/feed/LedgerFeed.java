@@ -30,7 +30,11 @@ import net.openhft.chronicle.wire.DocumentContext;
  */
 public final class LedgerFeed implements AutoCloseable
 {
-    /** One row of an account's history. */
+    /**
+     * One row of an account's history: the transaction, its ledger time (ns since the epoch), the operation (or
+     * {@code EXPIRE}), the counterparty ({@link FeedEntry#NONE}, -1, for none: an open), the amount signed by the
+     * direction of the change for the account (see docs/FEED.md), and the account's posted balance after it.
+     */
     public record HistoryEntry(long txId, long timestamp, String operation, long counterparty, long amount,
         long balanceAfter)
     {
@@ -85,7 +89,7 @@ public final class LedgerFeed implements AutoCloseable
         if (fromTxId < 0 || (first > 0 && from < first))
         {
             throw new IllegalArgumentException("the feed holds transactions from " + first + " on, not " + fromTxId
-                + " (older cycles were deleted by retention)");
+                + " (older cycles were deleted by retention, or the feed was turned on after them)");
         }
         final ExcerptTailer tailer = queue.queue.createTailer();
         if (first == 0)
@@ -176,44 +180,48 @@ public final class LedgerFeed implements AutoCloseable
         return heads;
     }
 
-    /** @return the history row of {@code account}, the {@code i}th account {@code entry} touched. */
+    /**
+     * @return the history row of {@code account}, the {@code i}th account {@code entry} touched. AMOUNT is signed by
+     *     the direction of the change for the account: a transfer, deposit, withdraw, hold or post takes from the
+     *     from side (negative) and gives to the to side (positive); a void or an expiry releases a hold, so it
+     *     gives back to the from side (positive) and takes from the to side's pending credits (negative).
+     */
     static HistoryEntry row(final FeedEntry entry, final int i, final long account)
     {
-        String operation = entry.operation().name();
+        final boolean ok = entry.ok();
+        final boolean release = entry.op == OpType.VOID_CODE;
+        if (ok && entry.op == OpType.OPEN_CODE && entry.hasTo && account == entry.to)
+        {
+            return new HistoryEntry(entry.txId, entry.timestamp, OpType.OPEN.name(), FeedEntry.NONE, 0,
+                entry.balanceAfter(i));
+        }
+        if (ok && entry.hasFrom && account == entry.from)
+        {
+            return new HistoryEntry(entry.txId, entry.timestamp, entry.operation().name(),
+                entry.hasTo ? entry.to : FeedEntry.NONE, release ? entry.amount : -entry.amount, entry.balanceAfter(i));
+        }
+        if (ok && entry.hasTo && account == entry.to)
+        {
+            return new HistoryEntry(entry.txId, entry.timestamp, entry.operation().name(),
+                entry.hasFrom ? entry.from : FeedEntry.NONE, release ? -entry.amount : entry.amount, entry.balanceAfter(i));
+        }
+        // touched only because holds of it expired at this transaction (which may itself have been rejected)
         long counterparty = FeedEntry.NONE;
         long amount = 0;
-        if (entry.op == OpType.OPEN_CODE && account == entry.to)
+        for (int h = 0; h < entry.expired; h++)
         {
-            operation = OpType.OPEN.name();
-        }
-        else if (account == entry.from)
-        {
-            counterparty = entry.to;
-            amount = -entry.amount;
-        }
-        else if (account == entry.to)
-        {
-            counterparty = entry.from;
-            amount = entry.amount;
-        }
-        else
-        {
-            operation = "EXPIRE"; // touched only because holds of it expired at this transaction
-            for (int h = 0; h < entry.expired; h++)
+            if (entry.expiredFrom(h) == account)
             {
-                if (entry.expiredFrom(h) == account)
-                {
-                    counterparty = counterparty == FeedEntry.NONE ? entry.expiredTo(h) : counterparty;
-                    amount -= entry.expiredAmount(h);
-                }
-                else if (entry.expiredTo(h) == account)
-                {
-                    counterparty = counterparty == FeedEntry.NONE ? entry.expiredFrom(h) : counterparty;
-                    amount += entry.expiredAmount(h);
-                }
+                counterparty = counterparty == FeedEntry.NONE ? entry.expiredTo(h) : counterparty;
+                amount += entry.expiredAmount(h);
+            }
+            else if (entry.expiredTo(h) == account)
+            {
+                counterparty = counterparty == FeedEntry.NONE ? entry.expiredFrom(h) : counterparty;
+                amount -= entry.expiredAmount(h);
             }
         }
-        return new HistoryEntry(entry.txId, entry.timestamp, operation, counterparty, amount, entry.balanceAfter(i));
+        return new HistoryEntry(entry.txId, entry.timestamp, "EXPIRE", counterparty, amount, entry.balanceAfter(i));
     }
 
     @Override

@@ -35,8 +35,14 @@ class FeedEntryTest
         e.op = 1 + random.nextInt(8);
         e.result = random.nextInt(16);
         e.flags = random.nextInt(4);
-        e.from = value(random);
-        e.to = value(random);
+        if (random.nextBoolean())
+        {
+            e.from(value(random));
+        }
+        if (random.nextBoolean())
+        {
+            e.to(value(random));
+        }
         e.amount = value(random);
         e.hold = value(random);
         e.timeout = random.nextInt();
@@ -71,6 +77,8 @@ class FeedEntryTest
         assertEquals(a.resultCode(), b.resultCode());
         assertEquals(a.linked(), b.linked());
         assertEquals(a.keyed(), b.keyed());
+        assertEquals(a.hasFrom(), b.hasFrom());
+        assertEquals(a.hasTo(), b.hasTo());
         assertEquals(a.from(), b.from());
         assertEquals(a.to(), b.to());
         assertEquals(a.amount(), b.amount());
@@ -123,8 +131,8 @@ class FeedEntryTest
         e.txId = 5_000_000;
         e.timestamp = 1_796_228_858_082_000_008L;
         e.op = 4;
-        e.from = 17;
-        e.to = 9_999;
+        e.from(17);
+        e.to(9_999);
         e.amount = 250;
         for (final long account : new long[] {17, 9_999})
         {
