@@ -26,8 +26,8 @@ final class FeedCommand implements Callable<Integer>
     @ParentCommand
     LedgerCli cli;
 
-    @Option(names = "--data", required = true, description = "Ledger directory.")
-    java.nio.file.Path data;
+    @picocli.CommandLine.Mixin
+    FeedSource source;
 
     @Option(names = "--from", defaultValue = "0", paramLabel = "TXID",
         description = "First transaction to print (default: the first the feed holds).")
@@ -36,38 +36,20 @@ final class FeedCommand implements Callable<Integer>
     @Option(names = "--follow", description = "Keep printing new commits as they arrive, until interrupted.")
     boolean follow;
 
-    @Option(names = "--format", defaultValue = "csv", description = "csv or json (one object per line).")
-    String format;
 
     @Override
-    public Integer call()
+    public Integer call() throws Exception
     {
-        try
-        {
-            return run();
-        }
-        catch (final NoClassDefFoundError e)
-        {
-            cli.env().stderr().println("feed needs roda-feed and Chronicle Queue on the class path (missing: "
-                + e.getMessage() + "); ./ledger has them");
-            return LedgerCli.USAGE;
-        }
+        return FeedSource.guarded("feed", cli.env().stderr(), this::run);
     }
 
     private Integer run()
     {
-        final String problem = DataDirectory.directoryProblem(data);
-        if (problem != null)
+        if (!source.usable(cli.env().stderr()))
         {
-            cli.env().stderr().println(problem);
             return LedgerCli.USAGE;
         }
-        final boolean json = "json".equals(format);
-        if (!json && !"csv".equals(format))
-        {
-            cli.env().stderr().println("--format must be csv or json, was " + format);
-            return LedgerCli.USAGE;
-        }
+        final boolean json = source.json();
         if (from < 0)
         {
             cli.env().stderr().println("--from must be a transaction id (1 or more), was " + from);
@@ -75,7 +57,7 @@ final class FeedCommand implements Callable<Integer>
         }
         final PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(cli.env().stdout(),
             StandardCharsets.UTF_8), 1 << 16));
-        try (LedgerFeed feed = LedgerFeed.open(data); LedgerFeed.Tailer tailer = feed.tailer(from))
+        try (LedgerFeed feed = LedgerFeed.open(source.data); LedgerFeed.Tailer tailer = feed.tailer(from))
         {
             final FeedEntry entry = new FeedEntry();
             final StringBuilder line = new StringBuilder(256);

@@ -23,8 +23,8 @@ final class HistoryCommand implements Callable<Integer>
     @ParentCommand
     LedgerCli cli;
 
-    @Option(names = "--data", required = true, description = "Ledger directory.")
-    java.nio.file.Path data;
+    @picocli.CommandLine.Mixin
+    FeedSource source;
 
     @Option(names = "--account", required = true, paramLabel = "N", description = "The account (0: the system account).")
     long account;
@@ -36,39 +36,21 @@ final class HistoryCommand implements Callable<Integer>
         description = "Only transactions with a lower id (default: no bound).")
     long before;
 
-    @Option(names = "--format", defaultValue = "csv", description = "csv or json (one object per line).")
-    String format;
 
     @Override
-    public Integer call()
+    public Integer call() throws Exception
     {
-        try
-        {
-            return run();
-        }
-        catch (final NoClassDefFoundError e)
-        {
-            cli.env().stderr().println("history needs roda-feed and Chronicle Queue on the class path (missing: "
-                + e.getMessage() + "); ./ledger has them");
-            return LedgerCli.USAGE;
-        }
+        return FeedSource.guarded("history", cli.env().stderr(), this::run);
     }
 
     private Integer run()
     {
         final PrintStream err = cli.env().stderr();
-        final String problem = DataDirectory.directoryProblem(data);
-        if (problem != null)
+        if (!source.usable(cli.env().stderr()))
         {
-            err.println(problem);
             return LedgerCli.USAGE;
         }
-        final boolean json = "json".equals(format);
-        if (!json && !"csv".equals(format))
-        {
-            err.println("--format must be csv or json, was " + format);
-            return LedgerCli.USAGE;
-        }
+        final boolean json = source.json();
         if (account < 0)
         {
             err.println("--account must be 0 (the system account) or more, was " + account);
@@ -85,7 +67,7 @@ final class HistoryCommand implements Callable<Integer>
             return LedgerCli.USAGE;
         }
         final List<LedgerFeed.HistoryEntry> rows;
-        try (LedgerFeed feed = LedgerFeed.open(data))
+        try (LedgerFeed feed = LedgerFeed.open(source.data))
         {
             rows = feed.history(account, limit, before);
         }

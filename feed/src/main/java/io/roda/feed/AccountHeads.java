@@ -170,44 +170,33 @@ final class AccountHeads implements AutoCloseable
     /** @return the newest feed transaction that touched {@code account}, or 0. */
     long get(final long account)
     {
-        final long key = account + 1;
-        long i = mix(key) & mask;
-        for (long probes = 0; probes < capacity; probes++)
-        {
-            final long at = HEADER + i * 16;
-            final long k = getLong(at);
-            if (k == key)
-            {
-                return getLong(at + 8);
-            }
-            if (k == 0)
-            {
-                return 0;
-            }
-            i = (i + 1) & mask;
-        }
-        return 0;
+        final long at = probe(account + 1);
+        return getLong(at) == account + 1 ? getLong(at + 8) : 0;
     }
 
     /** Writer: {@code txId} is now the newest transaction that touched {@code account}. */
     void put(final long account, final long txId)
     {
         final long key = account + 1;
+        final long at = probe(key);
+        putLong(at + 8, txId);      // the value first: a reader that sees the key sees its value
+        if (getLong(at) == 0)
+        {
+            putLong(at, key);
+        }
+    }
+
+    /** @return the offset of {@code key}'s slot, or of the empty slot where it belongs. */
+    private long probe(final long key)
+    {
         long i = mix(key) & mask;
         for (long probes = 0; probes < capacity; probes++)
         {
             final long at = HEADER + i * 16;
             final long k = getLong(at);
-            if (k == key)
+            if (k == key || k == 0)
             {
-                putLong(at + 8, txId);
-                return;
-            }
-            if (k == 0)
-            {
-                putLong(at + 8, txId);
-                putLong(at, key);
-                return;
+                return at;
             }
             i = (i + 1) & mask;
         }
