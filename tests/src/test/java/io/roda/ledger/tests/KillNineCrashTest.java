@@ -80,7 +80,7 @@ class KillNineCrashTest
         modelResults.add(null); // ids are 1-based
         final Path data = tmp.resolve("ledger");
         final SplittableRandom random = new SplittableRandom(cycles);
-        final FeedCheck feed = new FeedCheck(data);
+        final FeedCheck feed = new FeedCheck(data, workload::linked);
         long recovered = 0;
         long totalAcked = 0;
         FeedFollower follower = null;
@@ -198,9 +198,9 @@ class KillNineCrashTest
             }
         }
         System.out.printf("crash test: %d cycles, %d transactions recovered, %d acknowledged lines checked; "
-                + "feed: %d entries checked against the WAL, %d written by the killed children; %.1f s catching up, "
-                + "%.1f s checking%n",
-            cycles, recovered, totalAcked, feed.checkedThrough(), feed.writtenByChildren,
+                + "feed: %d entries checked against the WAL, %d written by the killed children, %d kills left it inside "
+                + "a chain; %.1f s catching up, %.1f s checking%n",
+            cycles, recovered, totalAcked, feed.checkedThrough(), feed.writtenByChildren, feed.cutInsideChain,
             feed.catchUpNanos / 1e9, feed.checkNanos / 1e9);
         assertTrue(recovered > 2 * ACCOUNTS, "the workload made progress");
     }
@@ -234,6 +234,7 @@ class KillNineCrashTest
     private static final class FeedCheck
     {
         private final Path data;
+        private final java.util.function.LongPredicate linked;
         private final List<Writer> writers = new ArrayList<>();
         /** account -> {newest feed tx touching it, balance, debits pending, credits pending} after it. */
         private final Map<Long, long[]> newest = new HashMap<>();
@@ -241,12 +242,15 @@ class KillNineCrashTest
         private long writerStartedAt;
         private String writerName;
         long writtenByChildren;
+        int cutInsideChain;
         long catchUpNanos;
         long checkNanos;
 
-        FeedCheck(final Path data)
+        /** @param linked whether a transaction is linked to the next one (a chain member that is not the last). */
+        FeedCheck(final Path data, final java.util.function.LongPredicate linked)
         {
             this.data = data;
+            this.linked = linked;
         }
 
         long checkedThrough()
@@ -274,6 +278,7 @@ class KillNineCrashTest
             assertTrue(left >= checkedThrough, where + "the feed shrank from " + checkedThrough + " to " + left);
             writers.add(new Writer(writerName, writerStartedAt, checkedThrough + 1, left));
             writtenByChildren += left - checkedThrough;
+            cutInsideChain += left > 0 && linked.test(left) ? 1 : 0; // the catch-up completes the chain
 
             long start = System.nanoTime();
             writerStarted("catch-up open of cycle " + cycle);
