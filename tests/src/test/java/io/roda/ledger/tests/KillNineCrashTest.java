@@ -404,7 +404,7 @@ class KillNineCrashTest
                 }
                 case OpType.OPEN_CODE ->
                 {
-                    assertEquals(FeedEntry.NONE, e.from(), tx + "from");
+                    assertEquals(false, e.hasFrom(), tx + "has no from");
                     assertEquals(r.account(), e.to(), tx + "to");
                     assertEquals(r.amount(), e.amount(), tx + "overdraft");
                 }
