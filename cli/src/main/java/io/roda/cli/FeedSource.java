@@ -55,5 +55,12 @@ final class FeedSource
                 + "); ./ledger has them");
             return LedgerCli.USAGE;
         }
+        catch (final InternalError e)
+        {
+            // a fault reading a mapped cycle file: one cut short, or on a disk that failed
+            err.println(name + ": the feed cannot be read (a cycle file is truncated or unreadable: " + e.getMessage()
+                + "); move DIR/feed away while the ledger is closed and the next open rebuilds it");
+            return LedgerCli.DATA_INVALID;
+        }
     }
 }

@@ -287,8 +287,9 @@ public final class FeedAgent implements Agent
             }
             return n;
         }
-        catch (final IOException | RuntimeException e)
+        catch (final IOException | RuntimeException | InternalError e)
         {
+            // InternalError: a fault in a mapped file (a full disk under DIR/feed): the feed stops, never the ledger
             stopped = true;
             ctx.onFailure.accept(e);
             return 0;
@@ -302,13 +303,22 @@ public final class FeedAgent implements Agent
         state = start.state();
         final long snapshot = start.txId();
         final Replayer silent = new Replayer(state);
+        final long[] last = {startAfter == snapshot ? state.lastTimestamp() : 0, -1, -1}; // timestamp, type, result
         try (WalTailer catchUp = new WalTailer(walDir, snapshot + 1))
         {
             while (catchUp.nextTxId() <= startAfter)
             {
                 final int n = catchUp.poll(startAfter, Integer.MAX_VALUE, (record, segment, offset) ->
+                {
                     silent.accept(record.txId, record.timestamp, record.type, record.flags, record.timeout,
-                        record.account, record.toAccount, record.amount, record.keyHi, record.keyLo, record.result, null));
+                        record.account, record.toAccount, record.amount, record.keyHi, record.keyLo, record.result, null);
+                    if (record.txId == startAfter)
+                    {
+                        last[0] = record.timestamp;
+                        last[1] = record.type;
+                        last[2] = record.result & 0xFF;
+                    }
+                });
                 if (n == 0)
                 {
                     throw new IOException("the WAL in " + walDir + " ends at " + (catchUp.nextTxId() - 1)
@@ -320,6 +330,7 @@ public final class FeedAgent implements Agent
         // buffered the chain's members without applying them (a chain applies as a unit at its last member), so the
         // state is at the chain's start - 1: replay the chain again and append only the members after startAfter
         resumeFrom = silent.midChain() ? silent.chainStart() : startAfter + 1;
+        checkBelongs(last[0], (int)last[1], (int)last[2]);
         rebuildHeads();
         replayer = new Replayer(state);
         replayer.observer(new Replayer.ApplyObserver()
@@ -339,6 +350,31 @@ public final class FeedAgent implements Agent
         });
         state.expiryListener((holdId, from, to, amount) -> expiries.addExpired(holdId, from, to, amount));
         tailer = new WalTailer(walDir, resumeFrom);
+    }
+
+    /**
+     * The feed's last entry must be this ledger's transaction {@code startAfter}: same timestamp (ledger time is
+     * unique per transaction and increasing), and the same operation and result when the WAL still holds it. A
+     * feed of another ledger, or one a power cut left with another tail, is refused rather than continued.
+     */
+    private void checkBelongs(final long timestamp, final int type, final int result)
+    {
+        if (startAfter == 0 || queue.firstTxId() == 0)
+        {
+            return; // an empty feed
+        }
+        final FeedEntry e = new FeedEntry();
+        if (queue.locate(startAfter, e) == Long.MIN_VALUE || e.timestamp != timestamp
+            || (type >= 0 && (e.op != type || e.result != result)))
+        {
+            throw new IllegalStateException("the feed in " + FeedQueue.directory(ctx.ledgerDirectory)
+                + " does not match this ledger: its last entry, transaction " + startAfter + ", is "
+                + (e.txId == startAfter ? e.operation() + " " + e.result() + " at " + e.timestamp : "unreadable")
+                + " but this ledger's transaction " + startAfter + " is at " + timestamp
+                + (type >= 0 ? " (" + io.roda.core.OpType.fromCode(type) + ")" : "")
+                + "; it belongs to another ledger or was damaged: move it away while the ledger is closed, and the "
+                + "next open rebuilds the feed from the WAL and snapshots");
+        }
     }
 
     /** Heads are stored after each append: re-apply those of the entries after {@code through}. */

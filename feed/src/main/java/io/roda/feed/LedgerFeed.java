@@ -85,7 +85,7 @@ public final class LedgerFeed implements AutoCloseable
     {
         final long first = firstTxId();
         final long last = lastTxId();
-        final long from = fromTxId == 0 ? Math.max(first, 1) : fromTxId;
+        final long from = fromTxId == 0 ? first : fromTxId; // 0 on an empty feed: whatever comes first
         if (fromTxId < 0 || (first > 0 && from < first))
         {
             throw new IllegalArgumentException("the feed holds transactions from " + first + " on, not " + fromTxId
@@ -100,7 +100,7 @@ public final class LedgerFeed implements AutoCloseable
         {
             // from, or the last entry when from is beyond it (never toEnd(): an entry appended meanwhile would be
             // skipped); entries below from are skipped by the tailer
-            final long anchor = Math.min(from, last);
+            final long anchor = Math.min(Math.max(from, first), last);
             final long index = queue.locate(anchor, scratch);
             if (index == Long.MIN_VALUE || !tailer.moveToIndex(index))
             {
@@ -247,7 +247,7 @@ public final class LedgerFeed implements AutoCloseable
             this.next = next;
         }
 
-        /** @return the transaction {@link #next} hands over next. */
+        /** @return the transaction {@link #next} hands over next; 0 when it takes whatever the feed holds first. */
         public long nextTxId()
         {
             return next;
@@ -269,7 +269,20 @@ public final class LedgerFeed implements AutoCloseable
                     {
                         return false;
                     }
-                    into.readFrom(dc.wire().bytes());
+                    try
+                    {
+                        into.readFrom(dc.wire().bytes());
+                    }
+                    catch (final IllegalStateException e)
+                    {
+                        throw new IllegalStateException("the feed is damaged at queue index 0x"
+                            + Long.toHexString(dc.index()) + " (after transaction " + (next - 1) + "): " + e.getMessage()
+                            + "; move DIR/feed away while the ledger is closed and the next open rebuilds it", e);
+                    }
+                }
+                if (next == 0)
+                {
+                    next = into.txId; // tailer(0) on a feed that was empty: it starts wherever the feed starts
                 }
                 if (into.txId < next && !started)
                 {
