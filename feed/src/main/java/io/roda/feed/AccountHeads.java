@@ -57,9 +57,57 @@ final class AccountHeads implements AutoCloseable
      *
      * @return the heads, and whether they were (re)created empty.
      */
-    static AccountHeads openForWriting(final Path feedDir, final long maxAccounts) throws IOException
+    static AccountHeads openForWriting(final Path feedDir, final long maxAccounts, final long lastTxId)
+        throws IOException
     {
-        return open(feedDir, maxAccounts, false);
+        final AccountHeads heads = open(feedDir, maxAccounts, false);
+        if (heads.damaged(maxAccounts, lastTxId))
+        {
+            heads.close();
+            return open(feedDir, maxAccounts, true); // derived data: rebuilt from the queue
+        }
+        return heads;
+    }
+
+    /**
+     * @return whether the table is not one this writer could have left: more accounts than the ledger holds, a
+     *     transaction beyond the queue's last, or a key its probe could not reach. O(capacity), once per open.
+     */
+    private boolean damaged(final long maxAccounts, final long lastTxId)
+    {
+        try
+        {
+            return checkDamaged(maxAccounts, lastTxId);
+        }
+        catch (final IllegalStateException full)
+        {
+            return true; // no empty slot at all: not a table this writer (at most half full) leaves
+        }
+    }
+
+    private boolean checkDamaged(final long maxAccounts, final long lastTxId)
+    {
+        final long through = through();
+        if (through < 0 || through > lastTxId)
+        {
+            return true;
+        }
+        long used = 0;
+        for (long i = 0; i < capacity; i++)
+        {
+            final long at = HEADER + i * 16;
+            final long key = getLong(at);
+            if (key == 0)
+            {
+                continue;
+            }
+            final long value = getLong(at + 8);
+            if (++used > maxAccounts + 1 || value < 1 || value > lastTxId || probe(key) != at)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Deletes the file and creates an empty one (heads that are ahead of the queue: a power cut lost its tail). */

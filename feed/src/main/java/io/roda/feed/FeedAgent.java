@@ -219,7 +219,7 @@ public final class FeedAgent implements Agent
                     + "or the WAL lost committed data; move " + feedDir + " away to rebuild the feed");
             }
             this.startAfter = last > 0 ? last : ctx.stateSource.earliestStart();
-            this.heads = AccountHeads.openForWriting(feedDir, ctx.limits.maxAccounts());
+            this.heads = AccountHeads.openForWriting(feedDir, ctx.limits.maxAccounts(), last);
             this.appender = queue.queue.createAppender();
         }
         catch (final IOException | RuntimeException e)
@@ -438,6 +438,10 @@ public final class FeedAgent implements Agent
         amounts[k] = record.amount;
         keyHis[k] = record.keyHi;
         keyLos[k] = record.keyLo;
+        holdFrom[k] = FeedEntry.NONE; // before() resolves the hold; a chain member after a failing one never gets there
+        holdTo[k] = FeedEntry.NONE;
+        holdAmount[k] = 0;
+        applied[k] = false;
         replayer.accept(record.txId, record.timestamp, record.type, record.flags, record.timeout, record.account,
             record.toAccount, record.amount, record.keyHi, record.keyLo, record.result, emitter);
     }
@@ -455,19 +459,22 @@ public final class FeedAgent implements Agent
                 captureExpiry(expiries.expiredTo(h));
             }
         }
-        holdFrom[k] = FeedEntry.NONE;
-        holdTo[k] = FeedEntry.NONE;
-        holdAmount[k] = 0;
         if (type == OpType.POST_CODE || type == OpType.VOID_CODE)
         {
-            final Holds holds = state.holds();
-            final int e = holds.find(account);
-            if (e >= 0)
-            {
-                holdFrom[k] = holds.from(e);
-                holdTo[k] = holds.to(e);
-                holdAmount[k] = holds.amount(e);
-            }
+            lookUpHold(k);
+        }
+    }
+
+    /** Member {@code k} posts or voids: note the hold's accounts and amount, if the state knows the hold. */
+    private void lookUpHold(final int k)
+    {
+        final Holds holds = state.holds();
+        final int e = holds.find(accounts[k]);
+        if (e >= 0)
+        {
+            holdFrom[k] = holds.from(e);
+            holdTo[k] = holds.to(e);
+            holdAmount[k] = holds.amount(e);
         }
     }
 
@@ -587,6 +594,10 @@ public final class FeedAgent implements Agent
             case OpType.POST_CODE:
             case OpType.VOID_CODE:
                 e.hold = accounts[k];
+                if (holdFrom[k] == FeedEntry.NONE)
+                {
+                    lookUpHold(k); // never evaluated (after a chain's failing member): the hold as the state has it now
+                }
                 if (holdFrom[k] != FeedEntry.NONE)
                 {
                     e.from(holdFrom[k]);
