@@ -57,23 +57,16 @@ final class AccountHeads implements AutoCloseable
      *
      * @return the heads, and whether they were (re)created empty.
      */
-    static AccountHeads openForWriting(final Path feedDir, final long maxAccounts, final long lastTxId)
-        throws IOException
+    static AccountHeads openForWriting(final Path feedDir, final long maxAccounts) throws IOException
     {
-        final AccountHeads heads = open(feedDir, maxAccounts, false);
-        if (heads.damaged(maxAccounts, lastTxId))
-        {
-            heads.close();
-            return open(feedDir, maxAccounts, true); // derived data: rebuilt from the queue
-        }
-        return heads;
+        return open(feedDir, maxAccounts, false);
     }
 
     /**
      * @return whether the table is not one this writer could have left: more accounts than the ledger holds, a
      *     transaction beyond the queue's last, or a key its probe could not reach. O(capacity), once per open.
      */
-    private boolean damaged(final long maxAccounts, final long lastTxId)
+    boolean damaged(final long maxAccounts, final long lastTxId)
     {
         try
         {

@@ -219,7 +219,7 @@ public final class FeedAgent implements Agent
                     + "or the WAL lost committed data; move " + feedDir + " away to rebuild the feed");
             }
             this.startAfter = last > 0 ? last : ctx.stateSource.earliestStart();
-            this.heads = AccountHeads.openForWriting(feedDir, ctx.limits.maxAccounts(), last);
+            this.heads = AccountHeads.openForWriting(feedDir, ctx.limits.maxAccounts());
             this.appender = queue.queue.createAppender();
         }
         catch (final IOException | RuntimeException e)
@@ -381,9 +381,10 @@ public final class FeedAgent implements Agent
     private void rebuildHeads() throws IOException
     {
         long from = heads.through() + 1;
-        if (heads.through() > startAfter)
+        if (heads.damaged(ctx.limits.maxAccounts(), startAfter))
         {
-            // ahead of the queue (a power cut lost the queue's tail but not theirs): derived data, start afresh
+            // damaged, or ahead of the queue (a power cut lost the queue's tail but not theirs): derived data, so
+            // rebuilt from the queue (checked here, on the feed's thread: O(table), it never delays the open)
             heads.close();
             heads = AccountHeads.recreate(FeedQueue.directory(ctx.ledgerDirectory), ctx.limits.maxAccounts());
             from = 1;
