@@ -274,7 +274,8 @@ public final class FeedAgent implements Agent
             final int n = tailer.poll(ctx.commitIndex.get(), ctx.maxBatch, handler);
             if (n > 0)
             {
-                ctx.feedIndex.set(tailer.nextTxId() - 1);
+                // max: after a crash inside a chain the stage replays the chain from its start (entries it holds)
+                ctx.feedIndex.set(Math.max(startAfter, tailer.nextTxId() - 1));
             }
             if (!ctx.retention.isZero())
             {
