@@ -639,6 +639,8 @@ public final class Ledger implements AutoCloseable
      * The applied transactions that touched {@code account}, newest first, as the feed holds them (up to
      * {@link #feedIndex()}; roll cycles deleted by retention are gone). The same query as
      * {@code ./ledger history}; its cost grows with {@code limit}, not with the ledger's size. Needs roda-feed.
+     * Any thread may call it; queries share one reader of the feed and run one at a time (a thread that needs
+     * many concurrent queries can open its own {@code io.roda.feed.LedgerFeed}).
      *
      * @param account    the account (0 is the system account).
      * @param limit      the most rows (at least 1).
