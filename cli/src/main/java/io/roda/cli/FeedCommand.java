@@ -5,7 +5,6 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
-import java.util.concurrent.locks.LockSupport;
 
 import io.roda.feed.FeedEntry;
 import io.roda.feed.FeedLines;
@@ -23,6 +22,9 @@ import picocli.CommandLine.ParentCommand;
         "EXPIRED is HOLD:FROM:TO:AMOUNT per hold that expired right before it. No header line."})
 final class FeedCommand implements Callable<Integer>
 {
+    /** New commits show up within a millisecond: 100 spins, 100 yields, then parks of 100 us. */
+    private static final io.roda.common.BackOff FOLLOW = new io.roda.common.BackOff(100, 100, 100_000, 100_000, 1);
+
     @ParentCommand
     LedgerCli cli;
 
@@ -81,20 +83,7 @@ final class FeedCommand implements Callable<Integer>
                 {
                     return LedgerCli.OK;
                 }
-                // new commits show up within a millisecond: spin, yield, then park 100 us at most
-                if (idle < 100)
-                {
-                    Thread.onSpinWait();
-                }
-                else if (idle < 200)
-                {
-                    Thread.yield();
-                }
-                else
-                {
-                    LockSupport.parkNanos(100_000);
-                }
-                idle++;
+                idle = FOLLOW.idle(idle);
             }
         }
         catch (final IllegalArgumentException | IllegalStateException e)

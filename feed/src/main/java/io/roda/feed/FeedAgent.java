@@ -188,6 +188,10 @@ public final class FeedAgent implements Agent
     private final boolean[] applied;
     private final FeedEntry expiries = new FeedEntry(); // holds expired before member 0, and their accounts after it
     private long pendingFirst;
+    private long sideFrom;              // sides(k)
+    private long sideTo;
+    private boolean hasSideFrom;
+    private boolean hasSideTo;
     private LedgerState state;
     private Replayer replayer;
     private WalTailer tailer;
@@ -339,14 +343,14 @@ public final class FeedAgent implements Agent
             @Override
             public void beforeApply(final long txId, final int type, final long account, final long to, final long amount)
             {
-                before(txId, type, account);
+                before(txId, type);
             }
 
             @Override
             public void afterApply(final long txId, final int type, final long account, final long to,
                 final long amount, final byte result)
             {
-                after(txId, type, account, to, amount, result);
+                after(txId, result);
             }
         });
         state.expiryListener((holdId, from, to, amount) -> expiries.addExpired(holdId, from, to, amount));
@@ -401,13 +405,7 @@ public final class FeedAgent implements Agent
             return;
         }
         final FeedEntry e = new FeedEntry();
-        final long index = queue.locate(from, e);
-        if (index == Long.MIN_VALUE)
-        {
-            throw new IllegalStateException("the feed holds transactions up to " + startAfter + " but not " + from);
-        }
-        final net.openhft.chronicle.queue.ExcerptTailer positioned = queue.queue.createTailer();
-        positioned.moveToIndex(index);
+        final net.openhft.chronicle.queue.ExcerptTailer positioned = queue.tailerAt(from);
         try (LedgerFeed.Tailer replay = new LedgerFeed.Tailer(positioned, from))
         {
             while (replay.next(e))
@@ -448,7 +446,7 @@ public final class FeedAgent implements Agent
             record.toAccount, record.amount, record.keyHi, record.keyLo, record.result, emitter);
     }
 
-    private void before(final long txId, final int type, final long account)
+    private void before(final long txId, final int type)
     {
         final int k = (int)(txId - pendingFirst);
         if (k == 0)
@@ -491,8 +489,7 @@ public final class FeedAgent implements Agent
         }
     }
 
-    private void after(final long txId, final int type, final long account, final long to, final long amount,
-        final byte result)
+    private void after(final long txId, final byte result)
     {
         final int k = (int)(txId - pendingFirst);
         applied[k] = result == Result.OK.code();
@@ -500,41 +497,55 @@ public final class FeedAgent implements Agent
         {
             return;
         }
-        final long from;
-        final long into;
-        switch (type)
-        {
-            case OpType.TRANSFER_CODE:
-            case OpType.HOLD_CODE:
-                from = account;
-                into = to;
-                break;
-            case OpType.DEPOSIT_CODE:
-                from = LedgerState.SYSTEM_ACCOUNT;
-                into = account;
-                break;
-            case OpType.WITHDRAW_CODE:
-                from = account;
-                into = LedgerState.SYSTEM_ACCOUNT;
-                break;
-            case OpType.OPEN_CODE:
-                from = FeedEntry.NONE;
-                into = account;
-                break;
-            case OpType.POST_CODE:
-            case OpType.VOID_CODE:
-                from = holdFrom[k];
-                into = holdTo[k];
-                break;
-            default:
-                from = FeedEntry.NONE;
-                into = FeedEntry.NONE;
-        }
+        sides(k);
+        final long from = hasSideFrom ? sideFrom : FeedEntry.NONE; // an applied operation's accounts are >= 0
+        final long into = hasSideTo ? sideTo : FeedEntry.NONE;
         final int at = k * 8;
         captured[at] = from;
         captured[at + 1] = into;
         capture(from, at + 2);
         capture(into, at + 5);
+    }
+
+    /**
+     * The debited and credited sides of member {@code k}'s operation, as recorded (a rejected transaction's
+     * accounts are whatever was submitted), into {@link #sideFrom}/{@link #sideTo}; a side that does not exist
+     * (an open's from, a tick's, those of a post or void of an unknown hold) has {@code hasSide*} false.
+     */
+    private void sides(final int k)
+    {
+        hasSideFrom = true;
+        hasSideTo = true;
+        switch (types[k])
+        {
+            case OpType.TRANSFER_CODE:
+            case OpType.HOLD_CODE:
+                sideFrom = accounts[k];
+                sideTo = tos[k];
+                break;
+            case OpType.DEPOSIT_CODE:
+                sideFrom = LedgerState.SYSTEM_ACCOUNT;
+                sideTo = accounts[k];
+                break;
+            case OpType.WITHDRAW_CODE:
+                sideFrom = accounts[k];
+                sideTo = LedgerState.SYSTEM_ACCOUNT;
+                break;
+            case OpType.OPEN_CODE:
+                hasSideFrom = false;
+                sideTo = accounts[k];
+                break;
+            case OpType.POST_CODE:
+            case OpType.VOID_CODE:
+                hasSideFrom = holdFrom[k] != FeedEntry.NONE; // hold accounts come from the state: never -1
+                hasSideTo = hasSideFrom;
+                sideFrom = holdFrom[k];
+                sideTo = holdTo[k];
+                break;
+            default:
+                hasSideFrom = false; // TICK
+                hasSideTo = false;
+        }
     }
 
     private void capture(final long account, final int at)
@@ -566,50 +577,33 @@ public final class FeedAgent implements Agent
         }
         e.duplicateOf = duplicateOf;
         final boolean ok = result == Result.OK.code();
-        switch (types[k])
+        final int type = types[k];
+        if (type == OpType.POST_CODE || type == OpType.VOID_CODE)
         {
-            case OpType.TRANSFER_CODE:
-                e.from(accounts[k]);
-                e.to(tos[k]);
-                e.amount = amounts[k];
-                break;
-            case OpType.HOLD_CODE:
-                e.from(accounts[k]);
-                e.to(tos[k]);
-                e.amount = amounts[k];
-                e.timeout = timeouts[k];
-                break;
-            case OpType.DEPOSIT_CODE:
-                e.from(LedgerState.SYSTEM_ACCOUNT);
-                e.to(accounts[k]);
-                e.amount = amounts[k];
-                break;
-            case OpType.WITHDRAW_CODE:
-                e.from(accounts[k]);
-                e.to(LedgerState.SYSTEM_ACCOUNT);
-                e.amount = amounts[k];
-                break;
-            case OpType.OPEN_CODE:
-                e.to(accounts[k]);
-                e.amount = amounts[k];
-                break;
-            case OpType.POST_CODE:
-            case OpType.VOID_CODE:
-                e.hold = accounts[k];
-                if (holdFrom[k] == FeedEntry.NONE)
-                {
-                    lookUpHold(k); // never evaluated (after a chain's failing member): the hold as the state has it now
-                }
-                if (holdFrom[k] != FeedEntry.NONE)
-                {
-                    e.from(holdFrom[k]);
-                    e.to(holdTo[k]);
-                }
-                // posted: as requested, or the whole hold for 0; voided: the hold's amount; rejected: as submitted
-                e.amount = !ok ? amounts[k] : types[k] == OpType.VOID_CODE || amounts[k] == 0 ? holdAmount[k] : amounts[k];
-                break;
-            default:
-                break; // TICK: no accounts
+            e.hold = accounts[k];
+            if (holdFrom[k] == FeedEntry.NONE)
+            {
+                lookUpHold(k); // never evaluated (after a chain's failing member): the hold as the state has it now
+            }
+            // posted: as requested, or the whole hold for 0; voided: the hold's amount; rejected: as submitted
+            e.amount = !ok ? amounts[k] : type == OpType.VOID_CODE || amounts[k] == 0 ? holdAmount[k] : amounts[k];
+        }
+        else if (type != OpType.TICK_CODE)
+        {
+            e.amount = amounts[k];
+        }
+        if (type == OpType.HOLD_CODE)
+        {
+            e.timeout = timeouts[k];
+        }
+        sides(k);
+        if (hasSideFrom)
+        {
+            e.from(sideFrom);
+        }
+        if (hasSideTo)
+        {
+            e.to(sideTo);
         }
         if (ok && applied[k])
         {

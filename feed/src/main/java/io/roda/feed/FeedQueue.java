@@ -77,9 +77,27 @@ final class FeedQueue implements AutoCloseable
     /** @return the last entry's transaction id, or 0 when the queue is empty. */
     long lastTxId()
     {
+        return edgeTxId(true);
+    }
+
+    /** @return the first entry's transaction id, or 0 when the queue is empty. */
+    long firstTxId()
+    {
+        return edgeTxId(false);
+    }
+
+    private long edgeTxId(final boolean last)
+    {
         try (ExcerptTailer tailer = queue.createTailer())
         {
-            tailer.direction(TailerDirection.BACKWARD).toEnd();
+            if (last)
+            {
+                tailer.direction(TailerDirection.BACKWARD).toEnd();
+            }
+            else
+            {
+                tailer.toStart();
+            }
             try (DocumentContext dc = tailer.readingDocument())
             {
                 if (!dc.isPresent())
@@ -92,22 +110,21 @@ final class FeedQueue implements AutoCloseable
         }
     }
 
-    /** @return the first entry's transaction id, or 0 when the queue is empty. */
-    long firstTxId()
+    /**
+     * @return a new tailer positioned at the entry of {@code txId}.
+     * @throws IllegalStateException when the queue does not hold it.
+     */
+    ExcerptTailer tailerAt(final long txId)
     {
-        try (ExcerptTailer tailer = queue.createTailer())
+        final ExcerptTailer tailer = queue.createTailer();
+        final long index = locate(txId, scratch);
+        if (index == Long.MIN_VALUE || !tailer.moveToIndex(index))
         {
-            tailer.toStart();
-            try (DocumentContext dc = tailer.readingDocument())
-            {
-                if (!dc.isPresent())
-                {
-                    return 0;
-                }
-                scratch.readFrom(dc.wire().bytes());
-                return scratch.txId;
-            }
+            tailer.close();
+            throw new IllegalStateException("the feed in " + queue.fileAbsolutePath() + " does not hold transaction "
+                + txId + " (it holds " + firstTxId() + ".." + lastTxId() + ")");
         }
+        return tailer;
     }
 
     /**

@@ -91,22 +91,16 @@ public final class LedgerFeed implements AutoCloseable
             throw new IllegalArgumentException("the feed holds transactions from " + first + " on, not " + fromTxId
                 + " (older cycles were deleted by retention, or the feed was turned on after them)");
         }
-        final ExcerptTailer tailer = queue.queue.createTailer();
+        final ExcerptTailer tailer;
         if (first == 0)
         {
-            tailer.toStart(); // empty: read from the start whatever comes, skipping ids below from
+            tailer = queue.queue.createTailer().toStart(); // empty: read whatever comes, skipping ids below from
         }
         else
         {
             // from, or the last entry when from is beyond it (never toEnd(): an entry appended meanwhile would be
             // skipped); entries below from are skipped by the tailer
-            final long anchor = Math.min(Math.max(from, first), last);
-            final long index = queue.locate(anchor, scratch);
-            if (index == Long.MIN_VALUE || !tailer.moveToIndex(index))
-            {
-                tailer.close();
-                throw new IllegalStateException("the feed holds " + first + ".." + last + " but cannot find " + anchor);
-            }
+            tailer = queue.tailerAt(Math.min(Math.max(from, first), last));
         }
         return new Tailer(tailer, from);
     }

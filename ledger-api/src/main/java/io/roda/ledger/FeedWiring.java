@@ -2,6 +2,7 @@ package io.roda.ledger;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -57,7 +58,7 @@ final class FeedWiring
                     final List<Path> snapshots = SnapshotFiles.list(snapshotDir);
                     for (int i = snapshots.size() - 1; i >= 0; i--)
                     {
-                        if (verifies(snapshots.get(i)))
+                        if (WalRetention.verifies(snapshots.get(i)))
                         {
                             return SnapshotFiles.txIdOf(snapshots.get(i));
                         }
@@ -69,22 +70,11 @@ final class FeedWiring
                 @Override
                 public Start atOrBelow(final long txId) throws IOException
                 {
-                    final StringBuilder skipped = new StringBuilder();
-                    for (final Path file : SnapshotFiles.list(snapshotDir))
+                    final List<String> skipped = new ArrayList<>();
+                    final Recovery.Loaded loaded = Recovery.loadNewest(snapshotDir, limits, txId, skipped);
+                    if (loaded != null)
                     {
-                        if (SnapshotFiles.txIdOf(file) > txId)
-                        {
-                            continue;
-                        }
-                        final LedgerState state = new LedgerState(limits);
-                        try
-                        {
-                            return new Start(state, SnapshotFiles.load(file, state).txId());
-                        }
-                        catch (final IOException | IllegalArgumentException e)
-                        {
-                            skipped.append("; ").append(file).append(": ").append(e.getMessage());
-                        }
+                        return new Start(loaded.state(), loaded.info().txId());
                     }
                     if (walHoldsTheFirst(walDir, snapshotDir))
                     {
@@ -92,7 +82,8 @@ final class FeedWiring
                     }
                     throw new IOException("the feed holds transactions up to " + txId + " but no snapshot at or below "
                         + "it verifies and the WAL no longer holds transaction 1: move " + dir.resolve("feed")
-                        + " away to start the feed again from the oldest snapshot" + skipped);
+                        + " away to start the feed again from the oldest snapshot"
+                        + (skipped.isEmpty() ? "" : "; skipped: " + String.join("; ", skipped)));
                 }
             }));
     }
@@ -101,19 +92,6 @@ final class FeedWiring
     {
         final List<Path> segments = WalReader.listSegments(walDir);
         return segments.isEmpty() ? SnapshotFiles.list(snapshotDir).isEmpty() : WalReader.firstTxIdOf(segments.get(0)) == 1;
-    }
-
-    private static boolean verifies(final Path snapshot)
-    {
-        try
-        {
-            SnapshotFiles.verify(snapshot);
-            return true;
-        }
-        catch (final IOException e)
-        {
-            return false;
-        }
     }
 
     /** @return a reader of the feed of {@code config}'s directory, for history queries. */

@@ -173,26 +173,9 @@ public final class Recovery
                 : settings.idempotencyWindow() == USE_STORED ? DEFAULT_REMEMBERED : settings.idempotencyWindow());
             final LedgerState.Limits limits = new LedgerState.Limits(maxAccounts, maxHolds, window, LedgerConfig.MAX_CHAIN);
             final long watermark = stored == null ? 0 : stored.commitWatermark();
-            LedgerState state = new LedgerState(limits);
-            SnapshotFiles.Info snapshot = null;
-            for (final Path file : SnapshotFiles.list(snapshotDir))
-            {
-                final LedgerState candidate = new LedgerState(limits);
-                try
-                {
-                    snapshot = SnapshotFiles.load(file, candidate);
-                    state = candidate;
-                    break;
-                }
-                catch (final SnapshotFiles.SnapshotCorruptionException e)
-                {
-                    damaged.add(e.getMessage());
-                }
-                catch (final IOException | IllegalArgumentException e)
-                {
-                    damaged.add(file + ": " + e.getMessage());
-                }
-            }
+            final Loaded newest = loadNewest(snapshotDir, limits, Long.MAX_VALUE, damaged);
+            final LedgerState state = newest == null ? new LedgerState(limits) : newest.state();
+            final SnapshotFiles.Info snapshot = newest == null ? null : newest.info();
             final long snapshotTxId = snapshot == null ? 0 : snapshot.txId();
             final Replayer replayer = new Replayer(state);
             final long[] replayed = new long[1];
@@ -314,6 +297,44 @@ public final class Recovery
             throw new SettingsConflictException(name + ": " + LedgerFile.path(dir) + " stores " + stored + " but " + given
                 + " was given; replaying with another value changes results (omit the setting to use the stored one)");
         }
+    }
+
+    /** A snapshot loaded into a fresh state. */
+    record Loaded(LedgerState state, SnapshotFiles.Info info)
+    {
+    }
+
+    /**
+     * Loads the newest snapshot in {@code snapshotDir} at or below {@code maxTxId} that loads (verifies), each into
+     * a fresh state, falling back to older ones; describes every one skipped in {@code damaged}.
+     *
+     * @return it, or null when none does.
+     * @throws IOException when the directory cannot be listed.
+     */
+    static Loaded loadNewest(final Path snapshotDir, final LedgerState.Limits limits, final long maxTxId,
+        final List<String> damaged) throws IOException
+    {
+        for (final Path file : SnapshotFiles.list(snapshotDir))
+        {
+            if (SnapshotFiles.txIdOf(file) > maxTxId)
+            {
+                continue;
+            }
+            final LedgerState candidate = new LedgerState(limits);
+            try
+            {
+                return new Loaded(candidate, SnapshotFiles.load(file, candidate));
+            }
+            catch (final SnapshotFiles.SnapshotCorruptionException e)
+            {
+                damaged.add(e.getMessage());
+            }
+            catch (final IOException | IllegalArgumentException e)
+            {
+                damaged.add(file + ": " + e.getMessage());
+            }
+        }
+        return null;
     }
 
     /** Deletes leftover temporary snapshot files from an interrupted snapshot. */

@@ -114,7 +114,8 @@ final class WalRetention implements Retention
         }
     }
 
-    private static boolean verifies(final Path snapshot)
+    /** @return whether {@code snapshot} verifies; one that does not is logged and does not count. */
+    static boolean verifies(final Path snapshot)
     {
         try
         {

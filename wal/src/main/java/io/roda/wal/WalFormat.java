@@ -84,6 +84,16 @@ public final class WalFormat
     {
     }
 
+    /**
+     * @return whether a frame header's magic, record count and body length can describe a frame: the magic, at
+     *     least one record, and a body between count plain and count keyed records long.
+     */
+    static boolean plausibleFrame(final int magic, final int count, final int bodyLength)
+    {
+        return magic == FRAME_MAGIC && count > 0 && (long)count * RECORD_LENGTH <= bodyLength
+            && (long)count * KEYED_RECORD_LENGTH >= bodyLength;
+    }
+
     /** @return the segment file name for a segment whose first transaction is {@code firstTxId}. */
     public static String segmentName(final long firstTxId)
     {

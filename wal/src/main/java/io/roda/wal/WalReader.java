@@ -182,9 +182,7 @@ public final class WalReader
                     final int bodyLength = buffer.getInt(at + WalFormat.FRAME_LENGTH_OFFSET);
                     final long frameFirst = buffer.getLong(at + WalFormat.FRAME_FIRST_TX_OFFSET);
                     final int storedCrc = buffer.getInt(at + WalFormat.FRAME_CRC_OFFSET);
-                    final boolean plausible = magic == WalFormat.FRAME_MAGIC && count > 0
-                        && (long)count * WalFormat.RECORD_LENGTH <= bodyLength
-                        && (long)count * WalFormat.KEYED_RECORD_LENGTH >= bodyLength
+                    final boolean plausible = WalFormat.plausibleFrame(magic, count, bodyLength)
                         && offset + WalFormat.FRAME_HEADER_LENGTH + bodyLength <= limit;
                     String problem = null;
                     if (!plausible)

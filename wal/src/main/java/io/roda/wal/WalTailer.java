@@ -93,8 +93,7 @@ public final class WalTailer implements AutoCloseable
             final long first = header.getLong(WalFormat.FRAME_FIRST_TX_OFFSET);
             final int bodyLength = header.getInt(WalFormat.FRAME_LENGTH_OFFSET);
             final int storedCrc = header.getInt(WalFormat.FRAME_CRC_OFFSET);
-            if (magic != WalFormat.FRAME_MAGIC || count <= 0 || bodyLength < (long)count * WalFormat.RECORD_LENGTH
-                || bodyLength > (long)count * WalFormat.KEYED_RECORD_LENGTH || first != frameFirst)
+            if (!WalFormat.plausibleFrame(magic, count, bodyLength) || first != frameFirst)
             {
                 throw new WalCorruptionException(segment, position, "bad committed frame (magic 0x"
                     + Integer.toHexString(magic) + ", count " + count + ", length " + bodyLength + ", first tx "
