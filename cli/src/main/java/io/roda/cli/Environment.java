@@ -11,7 +11,7 @@ import io.roda.ledger.LedgerConfig;
 /**
  * What a run of the CLI reads and writes: its streams, its environment variables, and a last say on the
  * configuration of any ledger it opens. {@link #system()} is the process's own; tests pass their own
- * streams, and a failing disk through {@code ledgerConfig} (a {@code WalChannelFactory}), so that the
+ * streams, and a failing disk through {@code ledgerConfig} (a {@code Storage}), so that the
  * CLI runs in process.
  *
  * @param stdin        standard input ({@code --input -}).

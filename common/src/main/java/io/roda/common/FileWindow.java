@@ -8,6 +8,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import io.roda.storage.Storage;
+
 /**
  * Reads a file through a window of positional {@link FileChannel} reads into one reusable heap buffer,
  * for recovery and verification. Never memory-mapped: a read fault (I/O error, a hole a full tmpfs cannot
@@ -36,10 +38,16 @@ public final class FileWindow implements AutoCloseable
         this.buffer = ByteBuffer.allocate((int)Math.min(DEFAULT_CHUNK, Math.max(64, size))).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** Opens {@code file} for reading. */
+    /** Opens {@code file} of the real file system for reading. */
     public static FileWindow open(final Path file) throws IOException
     {
-        final FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        return open(Storage.FILES, file);
+    }
+
+    /** Opens {@code file} of {@code storage} for reading. */
+    public static FileWindow open(final Storage storage, final Path file) throws IOException
+    {
+        final FileChannel channel = storage.open(file, StandardOpenOption.READ);
         try
         {
             return new FileWindow(file, channel, channel.size());

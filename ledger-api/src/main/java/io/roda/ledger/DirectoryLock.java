@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+
+import io.roda.storage.Storage;
 
 /**
  * The lock on {@code DIR/LOCK}: an open ledger holds it exclusively; readers (recover, inspect, balances)
@@ -22,7 +23,7 @@ public final class DirectoryLock implements AutoCloseable
      * on the file releases them all, so this JVM must never open a second channel on a LOCK it holds: a
      * refused attempt would silently unlock the directory for other processes.
      */
-    private static final Map<Path, FileLock> HELD = new HashMap<>();
+    private static final Map<Object, FileLock> HELD = new HashMap<>();
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -41,7 +42,13 @@ public final class DirectoryLock implements AutoCloseable
      */
     public static DirectoryLock shared(final Path dir)
     {
-        return take(dir, true);
+        return take(Storage.FILES, dir, true);
+    }
+
+    /** As {@link #shared(Path)}, for a directory of {@code storage}. */
+    public static DirectoryLock shared(final Storage storage, final Path dir)
+    {
+        return take(storage, dir, true);
     }
 
     /**
@@ -51,16 +58,16 @@ public final class DirectoryLock implements AutoCloseable
      */
     static DirectoryLock exclusive(final Path dir)
     {
-        return take(dir, false);
+        return take(Storage.FILES, dir, false);
     }
 
     /**
      * @throws DirectoryInUseException when this JVM holds the lock of {@code dir} (then no channel may be
      *                                 opened on it; see {@link #HELD}).
      */
-    static synchronized void checkNotHeldHere(final Path dir) throws IOException
+    static synchronized void checkNotHeldHere(final Storage storage, final Path dir) throws IOException
     {
-        final FileLock held = HELD.get(dir.toRealPath());
+        final FileLock held = HELD.get(key(storage, dir));
         if (held != null && held.isValid())
         {
             throw new DirectoryInUseException(dir + " is in use by " + (held.isShared() ? "a tool reading it"
@@ -69,23 +76,29 @@ public final class DirectoryLock implements AutoCloseable
     }
 
     /** Records that this JVM holds {@code lock} on {@code dir}'s LOCK file; it counts until released. */
-    static synchronized void register(final Path dir, final FileLock lock) throws IOException
+    static synchronized void register(final Storage storage, final Path dir, final FileLock lock) throws IOException
     {
-        HELD.put(dir.toRealPath(), lock);
+        HELD.put(key(storage, dir), lock);
     }
 
-    private static synchronized DirectoryLock take(final Path dir, final boolean shared)
+    /** The real path of a real directory; a simulated one is told apart by its storage (each boot its own). */
+    private static Object key(final Storage storage, final Path dir) throws IOException
+    {
+        return storage.real() ? dir.toRealPath() : java.util.List.of(storage, dir.toAbsolutePath().normalize());
+    }
+
+    private static synchronized DirectoryLock take(final Storage storage, final Path dir, final boolean shared)
     {
         final Path file = dir.resolve("LOCK");
         FileChannel channel = null;
         try
         {
-            if (shared && !Files.isDirectory(dir))
+            if (shared && !storage.isDirectory(dir))
             {
                 throw new LedgerException("ledger directory " + dir + " does not exist", null);
             }
-            checkNotHeldHere(dir);
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            checkNotHeldHere(storage, dir);
+            channel = storage.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock;
             try
             {
@@ -101,7 +114,7 @@ public final class DirectoryLock implements AutoCloseable
                     ? dir + " is in use by an open ledger; stop it (or wait for it to close) before reading it"
                     : dir + " is in use by another open ledger or a tool reading it (" + file + " is locked)");
             }
-            register(dir, lock);
+            register(storage, dir, lock);
             return new DirectoryLock(channel, lock);
         }
         catch (final IOException e)

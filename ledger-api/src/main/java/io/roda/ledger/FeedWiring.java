@@ -12,6 +12,7 @@ import io.roda.core.LedgerState;
 import io.roda.feed.FeedAgent;
 import io.roda.feed.LedgerFeed;
 import io.roda.snapshotter.SnapshotFiles;
+import io.roda.storage.Storage;
 import io.roda.wal.WalReader;
 
 /**
@@ -58,7 +59,7 @@ final class FeedWiring
                     final List<Path> snapshots = SnapshotFiles.list(snapshotDir);
                     for (int i = snapshots.size() - 1; i >= 0; i--)
                     {
-                        if (WalRetention.verifies(snapshots.get(i)))
+                        if (WalRetention.verifies(Storage.FILES, snapshots.get(i)))
                         {
                             return SnapshotFiles.txIdOf(snapshots.get(i));
                         }
@@ -71,7 +72,7 @@ final class FeedWiring
                 public Start atOrBelow(final long txId) throws IOException
                 {
                     final List<String> skipped = new ArrayList<>();
-                    final Recovery.Loaded loaded = Recovery.loadNewest(snapshotDir, limits, txId, skipped);
+                    final Recovery.Loaded loaded = Recovery.loadNewest(Storage.FILES, snapshotDir, limits, txId, skipped);
                     if (loaded != null)
                     {
                         return new Start(loaded.state(), loaded.info().txId());

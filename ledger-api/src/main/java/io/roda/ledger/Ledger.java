@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -22,6 +21,7 @@ import io.roda.core.Result;
 import io.roda.core.TxJournalDescriptor;
 import io.roda.sequencer.SubmissionRing;
 import io.roda.core.LedgerState;
+import io.roda.storage.Storage;
 import io.roda.transactor.ResultLog;
 
 /**
@@ -58,9 +58,10 @@ public final class Ledger implements AutoCloseable
     {
         this.lockChannel = lockChannel;
         this.lock = lock;
-        Recovery.deleteTemporaryFiles(Recovery.snapshotDirectory(requested.directory()));
+        Recovery.deleteTemporaryFiles(requested.storage(), Recovery.snapshotDirectory(requested.directory()));
         final ResultLog results = new ResultLog(requested.resultRetention());
-        final Recovery.Recovered recovered = Recovery.recoverLocked(requested.directory(), new Recovery.Settings(
+        final Recovery.Recovered recovered = Recovery.recoverLocked(requested.storage(), requested.directory(),
+            new Recovery.Settings(
             requested.maxAccountsSpecified() ? requested.maxAccounts() : Recovery.USE_STORED,
             requested.maxHoldsSpecified() ? requested.maxHolds() : Recovery.USE_STORED,
             requested.idempotencyWindowSpecified() ? requested.idempotencyWindow() : Recovery.USE_STORED), results, null);
@@ -99,16 +100,17 @@ public final class Ledger implements AutoCloseable
     {
         Objects.requireNonNull(config, "config");
         final Path dir = config.directory();
+        final Storage storage = config.storage();
         FileChannel channel = null;
         try
         {
-            Files.createDirectories(Recovery.walDirectory(dir));
-            Files.createDirectories(Recovery.snapshotDirectory(dir));
+            storage.createDirectories(Recovery.walDirectory(dir));
+            storage.createDirectories(Recovery.snapshotDirectory(dir));
             FileLock lock;
             synchronized (DirectoryLock.class) // with DirectoryLock: check, open, lock and register as one step
             {
-                DirectoryLock.checkNotHeldHere(dir); // a second channel on a LOCK this JVM holds would release it
-                channel = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                DirectoryLock.checkNotHeldHere(storage, dir); // a second channel on a LOCK this JVM holds releases it
+                channel = storage.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 try
                 {
                     lock = channel.tryLock(); // exclusive; readers take it shared (DirectoryLock)
@@ -121,12 +123,12 @@ public final class Ledger implements AutoCloseable
                 {
                     throw new DirectoryInUseException(dir + " is in use by another open ledger or a tool reading it", null);
                 }
-                DirectoryLock.register(dir, lock);
+                DirectoryLock.register(storage, dir, lock);
             }
-            if (!Files.exists(LedgerFile.path(dir)) && !Recovery.holdsData(dir))
+            if (!storage.exists(LedgerFile.path(dir)) && !Recovery.holdsData(storage, dir))
             {
                 // a new ledger: remember its settings first
-                LedgerFile.create(dir, config.maxAccounts(), config.maxHolds(), config.idempotencyWindow());
+                LedgerFile.create(storage, dir, config.maxAccounts(), config.maxHolds(), config.idempotencyWindow());
             }
             return new Ledger(config, channel, lock);
         }

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 import io.roda.common.AgentRunner;
 import io.roda.common.IdleStrategy;
-import io.roda.wal.WalChannelFactory;
+import io.roda.storage.Storage;
 
 /**
  * Everything a ledger can be tuned by, with defaults that work; validated once, in {@link Builder#build()}.
@@ -43,7 +43,7 @@ public final class LedgerConfig
     private final boolean snapshotOnClose;
     private final java.time.Duration closeTimeout;
     private final java.time.Duration stageStopTimeout;
-    private final WalChannelFactory walChannels;
+    private final Storage storage;
     private final boolean feed;
     private final String feedRollCycle;
     private final java.time.Duration feedRetention;
@@ -73,7 +73,7 @@ public final class LedgerConfig
         snapshotOnClose = b.snapshotOnClose;
         closeTimeout = b.closeTimeout;
         stageStopTimeout = b.stageStopTimeout;
-        walChannels = b.walChannels;
+        storage = b.storage;
         feed = b.feed;
         feedRollCycle = b.feedRollCycle;
         feedRetention = b.feedRetention;
@@ -157,7 +157,7 @@ public final class LedgerConfig
         b.pinning = pinning;
         b.snapshotOnClose = snapshotOnClose;
         b.closeTimeout = closeTimeout;
-        b.walChannels = walChannels;
+        b.storage = storage;
         b.feed = feed;
         b.feedRollCycle = feedRollCycle;
         b.feedRetention = feedRetention;
@@ -296,10 +296,13 @@ public final class LedgerConfig
         return snapshotOnClose;
     }
 
-    /** @return how WAL files are opened (tests inject failures here). */
-    public WalChannelFactory walChannels()
+    /**
+     * @return the storage every durable file goes through: WAL segments, snapshots, {@code LEDGER}, {@code LOCK}
+     *         (the real file system unless the simulator or a fault-injection test supplies another).
+     */
+    public Storage storage()
     {
-        return walChannels;
+        return storage;
     }
 
     /**
@@ -346,7 +349,7 @@ public final class LedgerConfig
         private boolean snapshotOnClose = true;
         private java.time.Duration closeTimeout = java.time.Duration.ofSeconds(60);
         private java.time.Duration stageStopTimeout = java.time.Duration.ofSeconds(10);
-        private WalChannelFactory walChannels = WalChannelFactory.DEFAULT;
+        private Storage storage = Storage.FILES;
         private boolean feed;
         private String feedRollCycle = "FAST_DAILY";
         private java.time.Duration feedRetention = java.time.Duration.ZERO;
@@ -578,21 +581,29 @@ public final class LedgerConfig
             return this;
         }
 
-        /** How WAL files are opened; for fault-injection tests. */
-        public Builder walChannels(final WalChannelFactory value)
+        /**
+         * The storage every durable file goes through; default {@link Storage#FILES}. The simulator's disk and
+         * fault-injection tests supply their own. The feed needs the real file system (Chronicle maps its files).
+         */
+        public Builder storage(final Storage value)
         {
-            walChannels = Objects.requireNonNull(value, "walChannels");
+            storage = Objects.requireNonNull(value, "storage");
             return this;
         }
 
         /** @return the validated configuration. */
         public LedgerConfig build()
         {
-            final long minSegment = 64 + 32 + 56L * ((long)maxBatch + 1);
+            final long minSegment = 64 + 32 + 8 + 56L * ((long)maxBatch + 1);
             if (walSegmentSize < minSegment)
             {
                 throw new IllegalArgumentException("walSegmentSize " + walSegmentSize + " cannot hold one frame of maxBatch "
                     + maxBatch + " transactions; need at least " + minSegment);
+            }
+            if (feed && !storage.real())
+            {
+                throw new IllegalArgumentException("the feed needs the real file system (Chronicle Queue maps its "
+                    + "files), but storage is " + storage + ": turn the feed off or use Storage.FILES");
             }
             return new LedgerConfig(this);
         }

@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
-import io.roda.wal.WalChannelFactory;
+import io.roda.storage.Storage;
 
 /**
  * {@code DIR/LEDGER}: what the ledger remembers about itself apart from its data: the settings that change
@@ -70,11 +68,11 @@ public final class LedgerFile
     }
 
     /** Creates {@code dir/LEDGER} durably for a new, empty ledger. */
-    static void create(final Path dir, final long maxAccounts, final long maxHolds, final long idempotencyWindow)
-        throws IOException
+    static void create(final Storage storage, final Path dir, final long maxAccounts, final long maxHolds,
+        final long idempotencyWindow) throws IOException
     {
         final Path temp = dir.resolve(NAME + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel channel = storage.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING))
         {
             final ByteBuffer file = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
@@ -83,8 +81,8 @@ public final class LedgerFile
             writeFully(channel, file, 0);
             channel.force(true);
         }
-        Files.move(temp, path(dir), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        WalChannelFactory.forceDirectoryOf(dir);
+        storage.move(temp, path(dir));
+        storage.forceDirectory(dir);
     }
 
     /**
@@ -93,9 +91,15 @@ public final class LedgerFile
      */
     public static State read(final Path dir) throws IOException
     {
+        return read(Storage.FILES, dir);
+    }
+
+    /** As {@link #read(Path)}, from {@code storage}. */
+    public static State read(final Storage storage, final Path dir) throws IOException
+    {
         final Path file = path(dir);
         final ByteBuffer buffer = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        try (FileChannel channel = storage.open(file, StandardOpenOption.READ))
         {
             if (channel.size() != LENGTH)
             {
@@ -136,9 +140,10 @@ public final class LedgerFile
      *
      * @throws IOException when the file cannot be read or written.
      */
-    static synchronized void raise(final Path dir, final long committedThrough, final long newestSegment) throws IOException
+    static synchronized void raise(final Storage storage, final Path dir, final long committedThrough,
+        final long newestSegment) throws IOException
     {
-        final State current = read(dir);
+        final State current = read(storage, dir);
         if (current == null)
         {
             throw new NoSuchFileException(path(dir).toString(), null, "the ledger's LEDGER file disappeared");
@@ -153,7 +158,7 @@ public final class LedgerFile
         final int at = (int)(next.sequence() % 2) * COPY_LENGTH;
         final ByteBuffer copy = ByteBuffer.allocate(COPY_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         encode(copy, 0, next);
-        try (FileChannel channel = FileChannel.open(path(dir), StandardOpenOption.WRITE))
+        try (FileChannel channel = storage.open(path(dir), StandardOpenOption.WRITE))
         {
             writeFully(channel, copy, at);
             channel.force(false);

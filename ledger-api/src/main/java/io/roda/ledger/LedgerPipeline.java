@@ -1,7 +1,6 @@
 package io.roda.ledger;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -100,14 +99,14 @@ final class LedgerPipeline
 
         final java.nio.file.Path dir = config.directory();
         final WalWriter writer = new WalWriter(Recovery.walDirectory(dir), config.walSegmentSize(),
-            config.maxBatch() + config.maxChain(), config.walChannels(),
-            (committed, newestSegment) -> LedgerFile.raise(dir, committed, newestSegment));
+            config.maxBatch() + config.maxChain(), config.storage(),
+            (committed, newestSegment) -> LedgerFile.raise(config.storage(), dir, committed, newestSegment));
         final WalReader.ScanResult wal = recovered.wal();
         if (wal.tailSegment() != null)
         {
             if (wal.tailEnd() < 0)
             {
-                Files.delete(wal.tailSegment()); // its header never became durable: it holds nothing
+                config.storage().delete(wal.tailSegment()); // its header never became durable: it holds nothing
             }
             else
             {
@@ -131,8 +130,9 @@ final class LedgerPipeline
                 .snapshotIndex(snapshotIndex)
                 .newestSnapshotTxId(report.snapshotTxId())
                 .directory(Recovery.snapshotDirectory(dir))
+                .storage(config.storage())
                 .everyTx(config.snapshotEveryTx())
-                .retention(new WalRetention(Recovery.walDirectory(dir), Recovery.snapshotDirectory(dir),
+                .retention(new WalRetention(config.storage(), Recovery.walDirectory(dir), Recovery.snapshotDirectory(dir),
                     config.retainSnapshots(), feedIndex == null ? null : feedIndex::get))
                 .counters(snapshotterCounters));
             final ProgressIndex nextExpiry = new ProgressIndex(state.nextExpiry());

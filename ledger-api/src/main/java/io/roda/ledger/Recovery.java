@@ -1,7 +1,6 @@
 package io.roda.ledger;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.List;
 import io.roda.core.LedgerState;
 import io.roda.core.Replayer;
 import io.roda.snapshotter.SnapshotFiles;
+import io.roda.storage.Storage;
 import io.roda.transactor.ResultLog;
 import io.roda.wal.WalCorruptionException;
 import io.roda.wal.WalFormat;
@@ -97,9 +97,19 @@ public final class Recovery
     public static Recovered recover(final Path dir, final Settings settings, final ResultLog results,
         final WalReader.RecordHandler observer)
     {
-        try (DirectoryLock ignored = DirectoryLock.shared(dir))
+        return recover(Storage.FILES, dir, settings, results, observer);
+    }
+
+    /**
+     * As {@link #recover(Path, Settings, ResultLog, WalReader.RecordHandler)}, reading the directory from
+     * {@code storage} (the simulator's disk).
+     */
+    public static Recovered recover(final Storage storage, final Path dir, final Settings settings,
+        final ResultLog results, final WalReader.RecordHandler observer)
+    {
+        try (DirectoryLock ignored = DirectoryLock.shared(storage, dir))
         {
-            return recoverLocked(dir, settings, results, observer);
+            return recoverLocked(storage, dir, settings, results, observer);
         }
     }
 
@@ -111,17 +121,18 @@ public final class Recovery
         final WalReader.RecordHandler observer)
     {
         java.util.Objects.requireNonNull(lock, "lock");
-        return recoverLocked(dir, new Settings(maxAccounts, USE_STORED, USE_STORED), null, observer);
+        return recoverLocked(Storage.FILES, dir, new Settings(maxAccounts, USE_STORED, USE_STORED), null, observer);
     }
 
     /** @return whether {@code dir} holds WAL segments or snapshots. */
-    static boolean holdsData(final Path dir) throws IOException
+    static boolean holdsData(final Storage storage, final Path dir) throws IOException
     {
-        return !WalReader.listSegments(walDirectory(dir)).isEmpty() || !SnapshotFiles.list(snapshotDirectory(dir)).isEmpty();
+        return !WalReader.listSegments(storage, walDirectory(dir)).isEmpty()
+            || !SnapshotFiles.list(storage, snapshotDirectory(dir)).isEmpty();
     }
 
     /** Recovery proper; the caller holds the directory's lock. */
-    static Recovered recoverLocked(final Path dir, final Settings settings, final ResultLog results,
+    static Recovered recoverLocked(final Storage storage, final Path dir, final Settings settings, final ResultLog results,
         final WalReader.RecordHandler observer)
     {
         final long maxAccountsGiven = settings.maxAccounts();
@@ -131,21 +142,21 @@ public final class Recovery
         final List<String> damaged = new ArrayList<>();
         try
         {
-            final List<Path> segments = WalReader.listSegments(walDir);
+            final List<Path> segments = WalReader.listSegments(storage, walDir);
             for (int i = Math.max(0, segments.size() - 2); i < segments.size(); i++)
             {
-                WalWriter.refuseIfWritten(segments.get(i)); // a writer whose LOCK file was deleted under it
+                WalWriter.refuseIfWritten(storage, segments.get(i)); // a writer whose LOCK file was deleted under it
             }
             final LedgerFile.State stored;
             try
             {
-                stored = LedgerFile.read(dir);
+                stored = LedgerFile.read(storage, dir);
             }
             catch (final IOException e)
             {
                 throw new RecoveryException("cannot use " + LedgerFile.path(dir) + ": " + e.getMessage(), e);
             }
-            if (stored == null && holdsData(dir))
+            if (stored == null && holdsData(storage, dir))
             {
                 throw new RecoveryException(dir + " holds WAL segments or snapshots but no " + LedgerFile.NAME
                     + " file: it was not created by this version, or the file was deleted; without it the ledger "
@@ -173,7 +184,7 @@ public final class Recovery
                 : settings.idempotencyWindow() == USE_STORED ? DEFAULT_REMEMBERED : settings.idempotencyWindow());
             final LedgerState.Limits limits = new LedgerState.Limits(maxAccounts, maxHolds, window, LedgerConfig.MAX_CHAIN);
             final long watermark = stored == null ? 0 : stored.commitWatermark();
-            final Loaded newest = loadNewest(snapshotDir, limits, Long.MAX_VALUE, damaged);
+            final Loaded newest = loadNewest(storage, snapshotDir, limits, Long.MAX_VALUE, damaged);
             final LedgerState state = newest == null ? new LedgerState(limits) : newest.state();
             final SnapshotFiles.Info snapshot = newest == null ? null : newest.info();
             final long snapshotTxId = snapshot == null ? 0 : snapshot.txId();
@@ -184,7 +195,7 @@ public final class Recovery
                 results.reserve(txId);
                 results.put(txId, result, timestamp, duplicateOf);
             };
-            final WalReader.ScanResult scan = WalReader.scan(walDir, snapshotTxId + 1,
+            final WalReader.ScanResult scan = WalReader.scan(storage, walDir, snapshotTxId + 1,
                 stored == null ? 0 : stored.newestSegment(),
                 (record, segment, frameOffset) ->
                 {
@@ -228,7 +239,7 @@ public final class Recovery
                     + walEnd(scan), null);
             }
             final long newestRecorded = stored == null ? 0 : stored.newestSegment();
-            final List<Path> present = WalReader.listSegments(walDir);
+            final List<Path> present = WalReader.listSegments(storage, walDir);
             if (newestRecorded > 0 && (present.isEmpty()
                 || WalReader.firstTxIdOf(present.get(present.size() - 1)) < newestRecorded))
             {
@@ -243,7 +254,7 @@ public final class Recovery
             final RecoveryReport report = new RecoveryReport(lastTxId, snapshotTxId,
                 snapshot == null ? null : snapshot.file().getFileName().toString(), List.copyOf(damaged),
                 replayed[0], state.accountCount(), zeroSum, scan.truncatedBytes(), scan.truncation(),
-                WalReader.listSegments(walDir).size(), state.stateHash(), System.nanoTime() - start,
+                WalReader.listSegments(storage, walDir).size(), state.stateHash(), System.nanoTime() - start,
                 watermark, maxAccounts, maxHolds, window, state.holds().size(), state.keys().size(),
                 state.lastTimestamp());
             if (!zeroSum)
@@ -311,10 +322,10 @@ public final class Recovery
      * @return it, or null when none does.
      * @throws IOException when the directory cannot be listed.
      */
-    static Loaded loadNewest(final Path snapshotDir, final LedgerState.Limits limits, final long maxTxId,
-        final List<String> damaged) throws IOException
+    static Loaded loadNewest(final Storage storage, final Path snapshotDir, final LedgerState.Limits limits,
+        final long maxTxId, final List<String> damaged) throws IOException
     {
-        for (final Path file : SnapshotFiles.list(snapshotDir))
+        for (final Path file : SnapshotFiles.list(storage, snapshotDir))
         {
             if (SnapshotFiles.txIdOf(file) > maxTxId)
             {
@@ -323,7 +334,7 @@ public final class Recovery
             final LedgerState candidate = new LedgerState(limits);
             try
             {
-                return new Loaded(candidate, SnapshotFiles.load(file, candidate));
+                return new Loaded(candidate, SnapshotFiles.load(storage, file, candidate));
             }
             catch (final SnapshotFiles.SnapshotCorruptionException e)
             {
@@ -338,17 +349,11 @@ public final class Recovery
     }
 
     /** Deletes leftover temporary snapshot files from an interrupted snapshot. */
-    static void deleteTemporaryFiles(final Path snapshotDir) throws IOException
+    static void deleteTemporaryFiles(final Storage storage, final Path snapshotDir) throws IOException
     {
-        if (Files.isDirectory(snapshotDir))
+        for (final Path file : storage.list(snapshotDir, ".tmp"))
         {
-            try (var files = Files.newDirectoryStream(snapshotDir, "*.tmp"))
-            {
-                for (final Path file : files)
-                {
-                    Files.deleteIfExists(file);
-                }
-            }
+            storage.deleteIfExists(file);
         }
     }
 }

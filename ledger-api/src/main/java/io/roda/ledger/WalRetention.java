@@ -1,14 +1,13 @@
 package io.roda.ledger;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.roda.snapshotter.Retention;
 import io.roda.snapshotter.SnapshotFiles;
-import io.roda.wal.WalChannelFactory;
+import io.roda.storage.Storage;
 import io.roda.wal.WalReader;
 
 /**
@@ -21,6 +20,7 @@ import io.roda.wal.WalReader;
  */
 final class WalRetention implements Retention
 {
+    private final Storage storage;
     private final Path walDir;
     private final Path snapshotDir;
     private final int retainSnapshots;
@@ -28,7 +28,7 @@ final class WalRetention implements Retention
 
     WalRetention(final Path walDir, final Path snapshotDir, final int retainSnapshots)
     {
-        this(walDir, snapshotDir, retainSnapshots, null);
+        this(Storage.FILES, walDir, snapshotDir, retainSnapshots, null);
     }
 
     /**
@@ -36,13 +36,14 @@ final class WalRetention implements Retention
      *                  at or below it, and the WAL after that snapshot, are kept too, so the feed can rebuild its
      *                  state after a crash however far it lags.
      */
-    WalRetention(final Path walDir, final Path snapshotDir, final int retainSnapshots,
+    WalRetention(final Storage storage, final Path walDir, final Path snapshotDir, final int retainSnapshots,
         final java.util.function.LongSupplier feedIndex)
     {
         if (retainSnapshots < 2)
         {
             throw new IllegalArgumentException("retainSnapshots must be at least 2, was " + retainSnapshots);
         }
+        this.storage = storage;
         this.walDir = walDir;
         this.snapshotDir = snapshotDir;
         this.retainSnapshots = retainSnapshots;
@@ -52,12 +53,12 @@ final class WalRetention implements Retention
     @Override
     public void afterSnapshot(final Path snapshot) throws IOException
     {
-        final List<Path> snapshots = SnapshotFiles.list(snapshotDir);
+        final List<Path> snapshots = SnapshotFiles.list(storage, snapshotDir);
         final List<Path> verifying = new ArrayList<>();
         int oldestKeptIndex = -1;
         for (int i = 0; i < snapshots.size() && verifying.size() < retainSnapshots; i++)
         {
-            if (verifies(snapshots.get(i)))
+            if (verifies(storage, snapshots.get(i)))
             {
                 verifying.add(snapshots.get(i));
                 oldestKeptIndex = i;
@@ -74,7 +75,7 @@ final class WalRetention implements Retention
             for (int i = 0; i < snapshots.size() && floor < 0; i++)
             {
                 if (SnapshotFiles.txIdOf(snapshots.get(i)) <= fed && (verifying.contains(snapshots.get(i))
-                    || verifies(snapshots.get(i))))
+                    || verifies(storage, snapshots.get(i))))
                 {
                     floor = i;
                 }
@@ -91,35 +92,35 @@ final class WalRetention implements Retention
         }
         for (int i = oldestKeptIndex + 1; i < snapshots.size(); i++)
         {
-            Files.deleteIfExists(snapshots.get(i));
+            storage.deleteIfExists(snapshots.get(i));
         }
         final long oldestKept = SnapshotFiles.txIdOf(verifying.get(verifying.size() - 1));
-        final List<Path> segments = WalReader.listSegments(walDir);
+        final List<Path> segments = WalReader.listSegments(storage, walDir);
         boolean deleted = false;
         for (int i = 0; i + 1 < segments.size(); i++)
         {
             if (WalReader.firstTxIdOf(segments.get(i + 1)) <= oldestKept + 1)
             {
-                Files.deleteIfExists(segments.get(i));
+                storage.deleteIfExists(segments.get(i));
                 deleted = true;
             }
         }
         if (deleted)
         {
-            WalChannelFactory.forceDirectoryOf(walDir);
+            storage.forceDirectory(walDir);
         }
         if (oldestKeptIndex + 1 < snapshots.size())
         {
-            WalChannelFactory.forceDirectoryOf(snapshotDir);
+            storage.forceDirectory(snapshotDir);
         }
     }
 
     /** @return whether {@code snapshot} verifies; one that does not is logged and does not count. */
-    static boolean verifies(final Path snapshot)
+    static boolean verifies(final Storage storage, final Path snapshot)
     {
         try
         {
-            SnapshotFiles.verify(snapshot);
+            SnapshotFiles.verify(storage, snapshot);
             return true;
         }
         catch (final IOException e)

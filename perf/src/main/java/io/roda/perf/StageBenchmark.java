@@ -28,7 +28,7 @@ import io.roda.core.OpType;
 import io.roda.common.TxEvent;
 import io.roda.sequencer.SubmissionRing;
 import io.roda.core.LedgerState;
-import io.roda.wal.WalChannelFactory;
+import io.roda.storage.Storage;
 import io.roda.wal.WalWriter;
 
 /**
@@ -91,7 +91,7 @@ public class StageBenchmark
         disruptor.addGatingSequences(consumed);
         jctools = new SpscArrayQueue<>(1 << 16);
         walDir = Files.createTempDirectory("roda-jmh-wal");
-        wal = new WalWriter(walDir, 1L << 30, BATCH, WalChannelFactory.DEFAULT);
+        wal = new WalWriter(walDir, 1L << 30, BATCH, Storage.FILES);
     }
 
     @TearDown(Level.Trial)

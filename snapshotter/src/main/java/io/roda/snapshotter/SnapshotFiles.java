@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +13,7 @@ import java.util.zip.CRC32C;
 import io.roda.common.FileWindow;
 import io.roda.core.Holds;
 import io.roda.core.LedgerState;
+import io.roda.storage.Storage;
 
 /** Writes, lists, validates and loads snapshot files (layout: {@link SnapshotFormat}). */
 public final class SnapshotFiles
@@ -44,19 +42,18 @@ public final class SnapshotFiles
     /** @return snapshot files in {@code dir}, newest first; empty when the directory is absent. */
     public static List<Path> list(final Path dir) throws IOException
     {
+        return list(Storage.FILES, dir);
+    }
+
+    /** @return snapshot files in {@code dir} of {@code storage}, newest first; empty when the directory is absent. */
+    public static List<Path> list(final Storage storage, final Path dir) throws IOException
+    {
         final List<Path> files = new ArrayList<>();
-        if (!Files.isDirectory(dir))
+        for (final Path file : storage.list(dir, SnapshotFormat.SUFFIX))
         {
-            return files;
-        }
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + SnapshotFormat.SUFFIX))
-        {
-            for (final Path file : stream)
+            if (txIdOf(file) >= 0)
             {
-                if (txIdOf(file) >= 0)
-                {
-                    files.add(file);
-                }
+                files.add(file);
             }
         }
         files.sort((a, b) -> Long.compare(txIdOf(b), txIdOf(a)));
@@ -125,12 +122,19 @@ public final class SnapshotFiles
      */
     public static Path write(final Path dir, final long txId, final LedgerState state) throws IOException
     {
+        return write(Storage.FILES, dir, txId, state);
+    }
+
+    /** As {@link #write(Path, long, LedgerState)}, in {@code storage}. */
+    public static Path write(final Storage storage, final Path dir, final long txId, final LedgerState state)
+        throws IOException
+    {
         final Path target = dir.resolve(SnapshotFormat.fileName(txId));
         final Path temp = dir.resolve(SnapshotFormat.fileName(txId) + ".tmp");
         final long accounts = state.accountCount() + 1;
         final long holds = state.holds().size();
         final long keys = state.keys().size();
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel channel = storage.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING))
         {
             final Out out = new Out(channel);
@@ -173,18 +177,9 @@ public final class SnapshotFiles
             }
             channel.force(true);
         }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        forceDirectory(dir);
+        storage.move(temp, target);
+        storage.forceDirectory(dir);
         return target;
-    }
-
-    /** Forces a directory's entries to disk. */
-    public static void forceDirectory(final Path dir) throws IOException
-    {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ))
-        {
-            channel.force(true);
-        }
     }
 
     /**
@@ -197,7 +192,13 @@ public final class SnapshotFiles
      */
     public static Info load(final Path file, final LedgerState into) throws IOException
     {
-        try (FileWindow data = FileWindow.open(file))
+        return load(Storage.FILES, file, into);
+    }
+
+    /** As {@link #load(Path, LedgerState)}, reading from {@code storage}. */
+    public static Info load(final Storage storage, final Path file, final LedgerState into) throws IOException
+    {
+        try (FileWindow data = FileWindow.open(storage, file))
         {
             return load(file, data, into);
         }
@@ -210,7 +211,13 @@ public final class SnapshotFiles
      */
     public static Info verify(final Path file) throws IOException
     {
-        return load(file, null);
+        return load(Storage.FILES, file, null);
+    }
+
+    /** As {@link #verify(Path)}, reading from {@code storage}. */
+    public static Info verify(final Storage storage, final Path file) throws IOException
+    {
+        return load(storage, file, null);
     }
 
     private static Info load(final Path file, final FileWindow data, final LedgerState into) throws IOException

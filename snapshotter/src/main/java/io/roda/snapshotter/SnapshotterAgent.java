@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.roda.storage.Storage;
 import io.roda.common.Agent;
 import io.roda.common.Contexts;
 import io.roda.common.ProgressIndex;
@@ -34,6 +35,7 @@ public final class SnapshotterAgent implements Agent
     private final ProgressIndex snapshotIndex;
     private final Waker transactor;
     private final Path directory;
+    private final Storage storage;
     private final long everyTx;
     private final Retention retention;
     private final StageCounters counters;
@@ -49,6 +51,7 @@ public final class SnapshotterAgent implements Agent
         this.snapshotIndex = context.snapshotIndex;
         this.transactor = context.transactorWaker;
         this.directory = context.directory;
+        this.storage = context.storage;
         this.everyTx = context.everyTx;
         this.retention = context.retention;
         this.counters = context.counters;
@@ -63,6 +66,7 @@ public final class SnapshotterAgent implements Agent
         private ProgressIndex snapshotIndex;
         private Waker transactorWaker;
         private Path directory;
+        private Storage storage = Storage.FILES;
         private long everyTx;
         private Retention retention = file -> { };
         private long snapshotTxId;
@@ -107,6 +111,13 @@ public final class SnapshotterAgent implements Agent
             return this;
         }
 
+        /** @param files where snapshots are written; default the real file system. */
+        public Context storage(final Storage files)
+        {
+            this.storage = files;
+            return this;
+        }
+
         /** @param transactions committed transactions between snapshots; 0 (default) disables periodic ones. */
         public Context everyTx(final long transactions)
         {
@@ -136,6 +147,7 @@ public final class SnapshotterAgent implements Agent
             Contexts.require(commitIndex, "SnapshotterAgent", "commitIndex");
             Contexts.require(snapshotIndex, "SnapshotterAgent", "snapshotIndex");
             Contexts.require(directory, "SnapshotterAgent", "directory");
+            Contexts.require(storage, "SnapshotterAgent", "storage");
             Contexts.require(retention, "SnapshotterAgent", "retention");
             Contexts.require(counters, "SnapshotterAgent", "counters");
             Contexts.notNegative(everyTx, "SnapshotterAgent", "everyTx");
@@ -194,7 +206,7 @@ public final class SnapshotterAgent implements Agent
     private void takeSnapshot(final long txId) throws IOException
     {
         final long start = System.nanoTime();
-        final Path file = SnapshotFiles.write(directory, txId, image.copy());
+        final Path file = SnapshotFiles.write(storage, directory, txId, image.copy());
         lastSnapshotTxId = txId;
         counters.io(System.nanoTime() - start);
         retention.afterSnapshot(file);

@@ -19,7 +19,13 @@ import java.util.zip.CRC32C;
  *     0 op type (1) | 1 result (1) | 2 flags (1: LINKED 1, KEYED 2) | 3 zero (1) | 4 hold timeout, seconds (4)
  *     8 account / from / hold id (8) | 16 to account (8) | 24 amount (8) | 32 timestamp, ns since the epoch (8)
  *    40 key high (8) | 48 key low (8)      (KEYED only)
+ *  32 + body length: trailer "RODAEND!" (8)
  * </pre>
+ * Every {@link #TORN_SECTOR}-byte sector a frame touches holds a non-zero byte of it (the magic's bytes, a
+ * record's op type, the trailer's bytes are all non-zero), and the space after the data is zero (preallocated,
+ * and zeroed again by recovery past a torn tail). So a frame that fails its checksum but has a sector of all
+ * zeros was torn by a crash before its force; one whose every sector holds data was damaged after it was
+ * written, and may have been committed: recovery refuses it instead of cutting it (docs/STORAGE.md).
  * Transaction ids inside a frame are consecutive from its first tx id; frames follow each other without
  * gaps in ids. A frame never ends inside a linked chain (its last record is never LINKED), so a torn tail
  * never cuts a chain. A frame whose magic is 0 marks the end of the segment's data. Version 1 (before payment
@@ -30,13 +36,19 @@ public final class WalFormat
     /** Segment header magic, "RODAWAL1". */
     public static final long SEGMENT_MAGIC = 0x314C415741444F52L;
     /** Format version. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     /** Bytes of the segment header. */
     public static final int SEGMENT_HEADER_LENGTH = 64;
     /** Frame magic, "FRAM". */
     public static final int FRAME_MAGIC = 0x4D415246;
     /** Bytes of a frame header. */
     public static final int FRAME_HEADER_LENGTH = 32;
+    /** Frame trailer, "RODAEND!": every byte non-zero, so the last sector a frame touches is never all zero. */
+    public static final long FRAME_TRAILER = 0x21444E4541444F52L;
+    /** Bytes of a frame trailer. */
+    public static final int FRAME_TRAILER_LENGTH = 8;
+    /** The smallest sector a disk writes atomically: the granularity at which a crash can tear a write. */
+    public static final int TORN_SECTOR = 512;
     /** Bytes of one record without a key. */
     public static final int RECORD_LENGTH = 40;
     /** Bytes of one record with a key. */
@@ -73,6 +85,12 @@ public final class WalFormat
     public static final int FLAG_LINKED = 1;
     /** Flag: carries a key. */
     public static final int FLAG_KEYED = 2;
+
+    /** @return the bytes of a frame whose body is {@code bodyLength} bytes: header, body and trailer. */
+    public static int frameLength(final int bodyLength)
+    {
+        return FRAME_HEADER_LENGTH + bodyLength + FRAME_TRAILER_LENGTH;
+    }
 
     /** @return the length of a record with these flags. */
     public static int recordLength(final int flags)

@@ -3,22 +3,24 @@ package io.roda.wal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
 
 import io.roda.common.FileWindow;
+import io.roda.storage.Storage;
 
 /**
  * Reads WAL segments in order, verifying every frame, for recovery and inspection.
  *
- * <p>Rules: every frame's CRC32C must match and its ids must continue the previous frame's. A bad frame
- * is a <b>torn tail</b> (cut and reported) only when it is in the last segment and every byte after its
- * extent is zero, i.e. nothing was ever written after it. Anything else is corruption: a
- * {@link WalCorruptionException} naming the file and offset, and nothing is skipped. A segment whose header
+ * <p>Rules: every frame's CRC32C and trailer must match and its ids must continue the previous frame's. A bad
+ * frame is a <b>torn tail</b> (cut and reported) only when it is in the last segment, no valid frame follows it,
+ * and one of the {@link WalFormat#TORN_SECTOR}-byte sectors it spans is all zero (a sector of the write that
+ * never reached the disk; a written frame has data in every sector). Anything else is corruption: a
+ * {@link WalCorruptionException} naming the file and offset, and nothing is skipped. Non-zero bytes after the
+ * end of the data (a torn write whose first sector was lost) are cut too, so that the space a later frame is
+ * written into is zero again. A segment whose header
  * fails its checks is a torn creation (cut) only when it is the last segment, holds nothing after its header,
  * and is newer than the newest segment the ledger recorded as created; otherwise it is corruption.
  *
@@ -58,19 +60,18 @@ public final class WalReader
     /** @return the segment files of {@code walDir}, oldest first; empty when the directory is absent. */
     public static List<Path> listSegments(final Path walDir) throws IOException
     {
+        return listSegments(Storage.FILES, walDir);
+    }
+
+    /** @return the segment files of {@code walDir} in {@code storage}, oldest first; empty when the directory is absent. */
+    public static List<Path> listSegments(final Storage storage, final Path walDir) throws IOException
+    {
         final List<Path> segments = new ArrayList<>();
-        if (!Files.isDirectory(walDir))
+        for (final Path file : storage.list(walDir, WalFormat.SEGMENT_SUFFIX))
         {
-            return segments;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(walDir, "*" + WalFormat.SEGMENT_SUFFIX))
-        {
-            for (final Path file : files)
+            if (WalFormat.parseSegmentName(file.getFileName().toString()) >= 0)
             {
-                if (WalFormat.parseSegmentName(file.getFileName().toString()) >= 0)
-                {
-                    segments.add(file);
-                }
+                segments.add(file);
             }
         }
         segments.sort((a, b) -> Long.compare(firstTxIdOf(a), firstTxIdOf(b)));
@@ -98,7 +99,14 @@ public final class WalReader
     public static ScanResult scan(final Path walDir, final long fromTxId, final long createdThrough,
         final RecordHandler handler) throws IOException
     {
-        final List<Path> all = listSegments(walDir);
+        return scan(Storage.FILES, walDir, fromTxId, createdThrough, handler);
+    }
+
+    /** As {@link #scan(Path, long, long, RecordHandler)}, reading from {@code storage}. */
+    public static ScanResult scan(final Storage storage, final Path walDir, final long fromTxId, final long createdThrough,
+        final RecordHandler handler) throws IOException
+    {
+        final List<Path> all = listSegments(storage, walDir);
         final WalRecord view = new WalRecord();
         int start = 0;
         for (int i = 0; i < all.size(); i++)
@@ -134,7 +142,7 @@ public final class WalReader
                 throw new WalCorruptionException(file, 0, "segment starts at transaction " + first
                     + ", expected " + expected + " (missing or overlapping segment)");
             }
-            try (FileWindow window = FileWindow.open(file))
+            try (FileWindow window = FileWindow.open(storage, file))
             {
                 final long size = window.size();
                 if (size > Integer.MAX_VALUE)
@@ -174,46 +182,56 @@ public final class WalReader
                     final int magic = buffer.getInt(at);
                     if (magic == 0 && window.allZero(offset, offset + WalFormat.FRAME_HEADER_LENGTH))
                     {
-                        break; // end of data
+                        // end of data; a valid frame after it means a header was wiped, not a clean end
+                        final long dirty = window.nonZeroExtent(offset, limit);
+                        refuseIfFrameFollows(window, file, offset, offset + dirty, crc, "the frame header there is zero");
+                        if (last)
+                        {
+                            // what a crash tore after the header's sector (it reads zero) is zeroed before reuse
+                            if (dirty > 0)
+                            {
+                                truncated += dirty;
+                                truncation = file + " at offset " + offset + ": torn tail cut (the frame's header "
+                                    + "never reached the disk; " + dirty + " bytes after it did)";
+                                tailDirtyEnd = offset + dirty;
+                            }
+                        }
+                        break;
                     }
                     buffer = window.window(offset, WalFormat.FRAME_HEADER_LENGTH);
                     at = window.indexOf(offset);
                     final int count = buffer.getInt(at + WalFormat.FRAME_COUNT_OFFSET);
                     final int bodyLength = buffer.getInt(at + WalFormat.FRAME_LENGTH_OFFSET);
                     final long frameFirst = buffer.getLong(at + WalFormat.FRAME_FIRST_TX_OFFSET);
-                    final int storedCrc = buffer.getInt(at + WalFormat.FRAME_CRC_OFFSET);
-                    final boolean plausible = WalFormat.plausibleFrame(magic, count, bodyLength)
-                        && offset + WalFormat.FRAME_HEADER_LENGTH + bodyLength <= limit;
-                    String problem = null;
-                    if (!plausible)
-                    {
-                        problem = "bad frame header (magic 0x" + Integer.toHexString(magic) + ", count " + count
-                            + ", length " + bodyLength + ")";
-                    }
-                    else
-                    {
-                        buffer = window.window(offset, WalFormat.FRAME_HEADER_LENGTH + bodyLength);
-                        at = window.indexOf(offset);
-                        if (storedCrc != WalFormat.frameCrc(crc, buffer, at, bodyLength))
-                        {
-                            problem = "frame checksum mismatch";
-                        }
-                    }
+                    final String problem = frameProblem(window, offset, crc);
                     if (problem != null)
                     {
-                        final long extent = plausible ? offset + WalFormat.FRAME_HEADER_LENGTH + bodyLength
-                            : offset + WalFormat.FRAME_HEADER_LENGTH;
-                        if (last && window.allZero(extent, limit))
+                        final boolean plausible = WalFormat.plausibleFrame(magic, count, bodyLength)
+                            && offset + WalFormat.frameLength(bodyLength) <= limit;
+                        if (!last)
                         {
-                            final long dirty = window.nonZeroExtent(offset, limit);
-                            truncated += dirty;
-                            truncation = file + " at offset " + offset + ": torn tail cut (" + problem + ")";
-                            tailDirtyEnd = offset + dirty;
-                            break;
+                            throw new WalCorruptionException(file, offset, problem + "; later segments exist");
                         }
-                        throw new WalCorruptionException(file, offset, problem
-                            + (last ? "; data follows it, so it is not a torn tail" : "; later segments exist"));
+                        final long dirty = window.nonZeroExtent(offset, limit);
+                        refuseIfFrameFollows(window, file, offset, offset + dirty, crc, problem);
+                        final long extent = plausible ? offset + WalFormat.frameLength(bodyLength)
+                            : Math.min(limit, offset + WalFormat.FRAME_HEADER_LENGTH);
+                        final long zeroSector = zeroSector(window, offset, extent);
+                        if (zeroSector < 0)
+                        {
+                            throw new WalCorruptionException(file, offset, problem + "; every " + WalFormat.TORN_SECTOR
+                                + "-byte sector of the frame holds data, so a crash did not tear it: it was damaged "
+                                + "after it was written and may hold committed transactions" + (plausible
+                                    ? " " + frameFirst + ".." + (frameFirst + count - 1) : ""));
+                        }
+                        truncated += dirty;
+                        truncation = file + " at offset " + offset + ": torn tail cut (" + problem + "; the sector at "
+                            + "offset " + zeroSector + " never reached the disk)";
+                        tailDirtyEnd = offset + dirty;
+                        break;
                     }
+                    buffer = window.window(offset, WalFormat.frameLength(bodyLength));
+                    at = window.indexOf(offset);
                     if (frameFirst != expected)
                     {
                         throw new WalCorruptionException(file, offset, "frame starts at transaction " + frameFirst
@@ -252,7 +270,7 @@ public final class WalReader
                     expected = frameFirst + count;
                     frames++;
                     records += count;
-                    offset += WalFormat.FRAME_HEADER_LENGTH + bodyLength;
+                    offset += WalFormat.frameLength(bodyLength);
                 }
                 if (!last && frames == 0)
                 {
@@ -266,6 +284,81 @@ public final class WalReader
         }
         final Path tail = all.get(all.size() - 1);
         return new ScanResult(summaries, expected - 1, tail, firstTxIdOf(tail), tailEnd, tailDirtyEnd, truncated, truncation);
+    }
+
+    /**
+     * @return why the frame at {@code offset} is not valid (header, checksum or trailer), or null when it is.
+     */
+    private static String frameProblem(final FileWindow window, final long offset, final CRC32C crc) throws IOException
+    {
+        final long limit = window.size();
+        if (offset + WalFormat.FRAME_HEADER_LENGTH > limit)
+        {
+            return "frame header cut short by the end of the segment";
+        }
+        ByteBuffer buffer = window.window(offset, WalFormat.FRAME_HEADER_LENGTH);
+        int at = window.indexOf(offset);
+        final int magic = buffer.getInt(at);
+        final int count = buffer.getInt(at + WalFormat.FRAME_COUNT_OFFSET);
+        final int bodyLength = buffer.getInt(at + WalFormat.FRAME_LENGTH_OFFSET);
+        final int storedCrc = buffer.getInt(at + WalFormat.FRAME_CRC_OFFSET);
+        if (!WalFormat.plausibleFrame(magic, count, bodyLength) || offset + WalFormat.frameLength(bodyLength) > limit)
+        {
+            return "bad frame header (magic 0x" + Integer.toHexString(magic) + ", count " + count + ", length "
+                + bodyLength + ")";
+        }
+        buffer = window.window(offset, WalFormat.frameLength(bodyLength));
+        at = window.indexOf(offset);
+        if (storedCrc != WalFormat.frameCrc(crc, buffer, at, bodyLength))
+        {
+            return "frame checksum mismatch";
+        }
+        if (buffer.getLong(at + WalFormat.FRAME_HEADER_LENGTH + bodyLength) != WalFormat.FRAME_TRAILER)
+        {
+            return "frame trailer mismatch";
+        }
+        return null;
+    }
+
+    /**
+     * A crash tears only what was written after the last force: at most the frame being committed. A valid frame
+     * after a bad one (or after a zero header) was therefore written after it, so the bad one was committed and
+     * then damaged.
+     *
+     * @param dataEnd the end of the segment's non-zero bytes.
+     * @throws WalCorruptionException naming both offsets when a valid frame follows {@code offset}.
+     */
+    private static void refuseIfFrameFollows(final FileWindow window, final Path file, final long offset,
+        final long dataEnd, final CRC32C crc, final String problem) throws IOException
+    {
+        for (long at = offset + 8; at + WalFormat.FRAME_HEADER_LENGTH <= dataEnd; at += 8) // frames are 8-byte aligned
+        {
+            final ByteBuffer b = window.window(at, 4);
+            if (b.getInt(window.indexOf(at)) == WalFormat.FRAME_MAGIC && frameProblem(window, at, crc) == null)
+            {
+                throw new WalCorruptionException(file, offset, problem + "; a valid frame follows at offset " + at
+                    + ", so this is not a torn tail but damage to committed data");
+            }
+        }
+    }
+
+    /**
+     * @return the offset of the first {@link WalFormat#TORN_SECTOR}-aligned sector whose part of
+     *         {@code [from, to)} is all zero (never written: a torn write), or -1 when every one holds data.
+     */
+    private static long zeroSector(final FileWindow window, final long from, final long to) throws IOException
+    {
+        long at = from;
+        while (at < to)
+        {
+            final long sectorEnd = Math.min(to, (at / WalFormat.TORN_SECTOR + 1) * WalFormat.TORN_SECTOR);
+            if (window.allZero(at, sectorEnd))
+            {
+                return at;
+            }
+            at = sectorEnd;
+        }
+        return -1;
     }
 
     private static String checkSegmentHeader(final FileWindow window, final long first) throws IOException
@@ -290,6 +383,9 @@ public final class WalReader
             return header.getInt(8) == 1
                 ? "WAL format version 1, written by a Roda Ledger from before payment semantics; this version reads "
                     + "version " + WalFormat.VERSION + " only and cannot open it"
+                : header.getInt(8) == 2
+                ? "WAL format version 2, written by a Roda Ledger from before frame trailers (issue 12); this version "
+                    + "reads version " + WalFormat.VERSION + " only and cannot open it"
                 : "unsupported WAL version " + header.getInt(8);
         }
         if (header.getLong(16) != first)

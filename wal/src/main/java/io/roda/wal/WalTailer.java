@@ -99,10 +99,11 @@ public final class WalTailer implements AutoCloseable
                     + Integer.toHexString(magic) + ", count " + count + ", length " + bodyLength + ", first tx "
                     + first + ", expected " + frameFirst + ")");
             }
-            final ByteBuffer frame = read(position, WalFormat.FRAME_HEADER_LENGTH + bodyLength);
-            if (storedCrc != WalFormat.frameCrc(crc, frame, 0, bodyLength))
+            final ByteBuffer frame = read(position, WalFormat.frameLength(bodyLength));
+            if (storedCrc != WalFormat.frameCrc(crc, frame, 0, bodyLength)
+                || frame.getLong(WalFormat.FRAME_HEADER_LENGTH + bodyLength) != WalFormat.FRAME_TRAILER)
             {
-                throw new WalCorruptionException(segment, position, "committed frame checksum mismatch");
+                throw new WalCorruptionException(segment, position, "committed frame checksum or trailer mismatch");
             }
             int rec = WalFormat.FRAME_HEADER_LENGTH;
             final int end = rec + bodyLength;
@@ -128,7 +129,7 @@ public final class WalTailer implements AutoCloseable
                 }
                 rec += length;
             }
-            position += WalFormat.FRAME_HEADER_LENGTH + bodyLength;
+            position += WalFormat.frameLength(bodyLength);
             frameFirst = first + count;
         }
         return handed;

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
+import io.roda.storage.Storage;
+
 /**
  * Appends frames to WAL segments and forces them. One thread only (the WAL storer). A new segment is
  * preallocated, its header forced, and the directory forced, before any frame goes into it.
@@ -28,7 +30,7 @@ public final class WalWriter implements AutoCloseable
     private final CRC32C crc = new CRC32C();
     private final int maxRecords;
     private int frameBytes;
-    private final WalChannelFactory channels;
+    private final Storage storage;
     private final CommitWatermark watermark;
     private FileChannel channel;
     private long segmentFirstTxId;
@@ -43,25 +45,25 @@ public final class WalWriter implements AutoCloseable
      * @param directory   the wal directory (must exist).
      * @param segmentSize bytes per segment file.
      * @param maxRecords  most records per frame.
-     * @param channels    opens segment files (tests inject failing channels).
+     * @param storage     opens segment files and forces the directory (the simulator's disk, or failing channels in tests).
      */
-    public WalWriter(final Path directory, final long segmentSize, final int maxRecords, final WalChannelFactory channels)
+    public WalWriter(final Path directory, final long segmentSize, final int maxRecords, final Storage storage)
     {
-        this(directory, segmentSize, maxRecords, channels, CommitWatermark.NONE);
+        this(directory, segmentSize, maxRecords, storage, CommitWatermark.NONE);
     }
 
     /**
      * @param directory   the wal directory (must exist).
      * @param segmentSize bytes per segment file.
      * @param maxRecords  most records per frame.
-     * @param channels    opens segment files (tests inject failing channels).
+     * @param storage     opens segment files and forces the directory (the simulator's disk, or failing channels in tests).
      * @param watermark   raised after each segment roll and at close.
      */
-    public WalWriter(final Path directory, final long segmentSize, final int maxRecords, final WalChannelFactory channels,
+    public WalWriter(final Path directory, final long segmentSize, final int maxRecords, final Storage storage,
         final CommitWatermark watermark)
     {
         final long minSize = WalFormat.SEGMENT_HEADER_LENGTH + WalFormat.FRAME_HEADER_LENGTH
-            + (long)maxRecords * WalFormat.KEYED_RECORD_LENGTH;
+            + (long)maxRecords * WalFormat.KEYED_RECORD_LENGTH + WalFormat.FRAME_TRAILER_LENGTH;
         if (segmentSize < minSize)
         {
             throw new IllegalArgumentException("segment size " + segmentSize + " cannot hold one frame of "
@@ -70,9 +72,9 @@ public final class WalWriter implements AutoCloseable
         this.directory = directory;
         this.segmentSize = segmentSize;
         this.maxRecords = maxRecords;
-        this.channels = channels;
+        this.storage = storage;
         this.watermark = watermark;
-        this.frame = ByteBuffer.allocateDirect(WalFormat.FRAME_HEADER_LENGTH + maxRecords * WalFormat.KEYED_RECORD_LENGTH)
+        this.frame = ByteBuffer.allocateDirect(WalFormat.frameLength(maxRecords * WalFormat.KEYED_RECORD_LENGTH))
             .order(ByteOrder.LITTLE_ENDIAN);
     }
 
@@ -88,7 +90,7 @@ public final class WalWriter implements AutoCloseable
      */
     public void resume(final Path segment, final long firstTxId, final long end, final long dirtyEnd) throws IOException
     {
-        final FileChannel opened = channels.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        final FileChannel opened = storage.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE);
         final long declaredSize;
         try
         {
@@ -167,9 +169,9 @@ public final class WalWriter implements AutoCloseable
      *
      * @throws WalSegmentLockedException when the segment is locked by another process.
      */
-    public static void refuseIfWritten(final Path segment) throws IOException
+    public static void refuseIfWritten(final Storage storage, final Path segment) throws IOException
     {
-        try (FileChannel probe = FileChannel.open(segment, StandardOpenOption.READ))
+        try (FileChannel probe = storage.open(segment, StandardOpenOption.READ))
         {
             final FileLock lock;
             try
@@ -265,7 +267,8 @@ public final class WalWriter implements AutoCloseable
         frame.putInt(WalFormat.FRAME_LENGTH_OFFSET, bodyLength);
         frame.putLong(24, 0);
         frame.putInt(WalFormat.FRAME_CRC_OFFSET, WalFormat.frameCrc(crc, frame, 0, bodyLength));
-        final int length = WalFormat.FRAME_HEADER_LENGTH + bodyLength;
+        frame.putLong(WalFormat.FRAME_HEADER_LENGTH + bodyLength, WalFormat.FRAME_TRAILER);
+        final int length = WalFormat.frameLength(bodyLength);
         long frameStart = -1;
         try
         {
@@ -341,7 +344,7 @@ public final class WalWriter implements AutoCloseable
     private void roll(final long firstTxId) throws IOException
     {
         final Path segment = directory.resolve(WalFormat.segmentName(firstTxId));
-        final FileChannel next = channels.open(segment, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        final FileChannel next = storage.open(segment, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
             StandardOpenOption.WRITE);
         lockExclusively(next, segment);
         if (channel != null)
@@ -357,7 +360,7 @@ public final class WalWriter implements AutoCloseable
         header.clear();
         next.write(header, 0);
         next.force(true);
-        channels.forceDirectory(directory);
+        storage.forceDirectory(directory);
         // everything before this segment is forced, and the segment's header is durable: record both
         // before any frame goes into it
         watermark.raise(firstTxId - 1, firstTxId);

@@ -16,6 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.roda.storage.Storage;
+
 /** {@link WalTailer}: hands over exactly the committed records, in order, across segments, and verifies them. */
 class WalTailerTest
 {
@@ -25,7 +27,7 @@ class WalTailerTest
     /** Writes transactions 1..n in frames of {@code perFrame}; record i: account i, amount 10 i, keyed when i % 3 == 0. */
     private void write(final long n, final int perFrame, final long segmentSize) throws IOException
     {
-        try (WalWriter writer = new WalWriter(dir, segmentSize, perFrame, WalChannelFactory.DEFAULT))
+        try (WalWriter writer = new WalWriter(dir, segmentSize, perFrame, Storage.FILES))
         {
             long tx = 1;
             while (tx <= n)
@@ -109,7 +111,7 @@ class WalTailerTest
         write(30, 10, 1 << 20);
         final Path segment = WalReader.listSegments(dir).get(0);
         // frame 1: txs 1..10, of which 3, 6 and 9 are keyed (56 bytes), the rest 40: a 448-byte body
-        final long secondFrameBody = WalFormat.SEGMENT_HEADER_LENGTH + WalFormat.FRAME_HEADER_LENGTH + 448
+        final long secondFrameBody = WalFormat.SEGMENT_HEADER_LENGTH + WalFormat.frameLength(448)
             + WalFormat.FRAME_HEADER_LENGTH + WalFormat.REC_ACCOUNT; // tx 11's account
         try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {

@@ -48,7 +48,7 @@ class CliApplyFailureTest
         }
         final Path data = dir.resolve("ledger");
         final Cli.Run run = InProcessCli.run(input.toString().getBytes(StandardCharsets.UTF_8),
-            b -> b.maxBatch(64).walChannels(disk), Map.of(), "apply", "--data", data.toString(), "--input", "-");
+            b -> b.maxBatch(64).storage(disk), Map.of(), "apply", "--data", data.toString(), "--input", "-");
 
         assertEquals(LedgerCli.LEDGER_FAILED, run.exit(), run.err());
         final long recovered = Recovery.recover(data, 1 << 20, null).report().lastTxId();

@@ -47,7 +47,7 @@ class FailingDiskTest
     void aFrameWhoseForceFailedIsNeverRecoveredAsCommitted() throws Exception
     {
         final Ledger ledger = Ledger.open(LedgerConfig.builder(dir).maxBatch(64)
-            .walChannels(FaultyChannels.failingAfter(5, Integer.MAX_VALUE)).build());
+            .storage(FaultyChannels.failingAfter(5, Integer.MAX_VALUE)).build());
         LedgerFailedException failure = null;
         try
         {
@@ -91,7 +91,7 @@ class FailingDiskTest
             assertTrue(ledger.await(ledger.deposit(1, 7), Level.COMMITTED, Duration.ofSeconds(10)));
         }
         final LedgerConfig failingForces = LedgerConfig.builder(dir)
-            .walChannels(FaultyChannels.failingAfter(0, Integer.MAX_VALUE)).build();
+            .storage(FaultyChannels.failingAfter(0, Integer.MAX_VALUE)).build();
         final Exception e = assertThrows(Exception.class, () -> Ledger.open(failingForces).close());
         assertTrue(String.valueOf(e).contains("fsync failed") || String.valueOf(e.getCause()).contains("fsync failed"),
             String.valueOf(e));
@@ -103,7 +103,7 @@ class FailingDiskTest
 
     private void check(final FaultyChannels channels, final String expectedError) throws Exception
     {
-        final LedgerConfig config = LedgerConfig.builder(dir).maxBatch(64).walChannels(channels).build();
+        final LedgerConfig config = LedgerConfig.builder(dir).maxBatch(64).storage(channels).build();
         final Ledger ledger = Ledger.open(config);
         long acknowledged = 0;
         LedgerFailedException failure = null;

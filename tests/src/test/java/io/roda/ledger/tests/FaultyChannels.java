@@ -11,13 +11,13 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.roda.wal.WalChannelFactory;
+import io.roda.storage.Storage;
 
 /**
  * WAL channels over real files with a hook before every force and every write: the seam through which
  * tests inject a failing disk (the hook throws) or a slow or stuck one (the hook waits).
  */
-final class FaultyChannels implements WalChannelFactory
+final class FaultyChannels implements Storage
 {
     /** Runs before a force or a write; throwing fails it. */
     @FunctionalInterface

@@ -43,7 +43,7 @@ class ShutdownRegressionTest
     {
         final CountDownLatch allWaiting = new CountDownLatch(8);
         final FaultyChannels slowDisk = new FaultyChannels(() -> sleep(50), () -> { });
-        final Ledger ledger = Ledger.open(LedgerConfig.builder(dir).walChannels(slowDisk).build());
+        final Ledger ledger = Ledger.open(LedgerConfig.builder(dir).storage(slowDisk).build());
         ledger.openAccount(1);
         final ExecutorService pool = Executors.newFixedThreadPool(8);
         final List<Future<Boolean>> outcomes = new ArrayList<>();
@@ -143,7 +143,7 @@ class ShutdownRegressionTest
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicBoolean stuck = new AtomicBoolean();
         final FaultyChannels stuckDisk = stuckDisk(stuck, release);
-        final Ledger ledger = Ledger.open(LedgerConfig.builder(dir).walChannels(stuckDisk)
+        final Ledger ledger = Ledger.open(LedgerConfig.builder(dir).storage(stuckDisk)
             .closeTimeout(Duration.ofMillis(300)).stageStopTimeout(Duration.ofSeconds(1)).build());
         ledger.openAccount(1);
         assertTrue(ledger.await(ledger.deposit(1, 5), Level.COMMITTED, Duration.ofSeconds(30)));
@@ -180,7 +180,7 @@ class ShutdownRegressionTest
         final AtomicBoolean clockFails = new AtomicBoolean();
         final io.roda.core.LedgerClock system = io.roda.core.LedgerClock.system();
         final FaultyChannels stuckDisk = stuckDisk(stuck, release);
-        final Ledger ledger = Ledger.open(LedgerConfig.builder(dir).walChannels(stuckDisk).snapshotEveryTx(0)
+        final Ledger ledger = Ledger.open(LedgerConfig.builder(dir).storage(stuckDisk).snapshotEveryTx(0)
             .closeTimeout(Duration.ofMillis(300)).stageStopTimeout(Duration.ofSeconds(1))
             .clock(() ->
             {
