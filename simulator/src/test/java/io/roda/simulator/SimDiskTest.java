@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -669,5 +670,53 @@ class SimDiskTest
         {
             assertNotNull(fresh.tryLock(), "locks die with the boot");
         }
+    }
+
+    @Test
+    void threadsWritingAtOnceLoseNothingThatWasForced() throws Exception
+    {
+        final SimDisk disk = diskWithDurableDir();
+        final int threads = 4;
+        final int writes = 300;
+        final List<Thread> workers = new ArrayList<>();
+        final List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++)
+        {
+            final Path file = DIR.resolve(t + ".wal");
+            final int value = t + 1;
+            workers.add(new Thread(() ->
+            {
+                try (FileChannel channel = create(disk, file))
+                {
+                    for (int i = 0; i < writes; i++)
+                    {
+                        channel.write(ByteBuffer.wrap(fill(100, value)));
+                        channel.force(false);
+                        disk.list(DIR, ".wal");
+                    }
+                }
+                catch (final Throwable e)
+                {
+                    errors.add(e);
+                }
+            }));
+        }
+        workers.forEach(Thread::start);
+        for (final Thread worker : workers)
+        {
+            worker.join();
+        }
+        assertTrue(errors.isEmpty(), errors.toString());
+        disk.forceDirectory(DIR);
+        disk.powerCut(new SplittableRandom(5));
+        for (int t = 0; t < threads; t++)
+        {
+            final byte[] after = disk.contents(DIR.resolve(t + ".wal"));
+            assertEquals(100 * writes, after.length);
+            assertTrue(all(after, 0, after.length, t + 1), "file " + t);
+        }
+        assertEquals((long)threads * 100 * writes, disk.totalBytes());
+        assertEquals(0, disk.unforcedBytes());
+        assertTrue(disk.describe().contains("0.wal"), disk.describe());
     }
 }
