@@ -104,8 +104,8 @@ public final class Ledger implements AutoCloseable
         FileChannel channel = null;
         try
         {
-            storage.createDirectories(Recovery.walDirectory(dir));
-            storage.createDirectories(Recovery.snapshotDirectory(dir));
+            createDurably(storage, Recovery.walDirectory(dir));
+            createDurably(storage, Recovery.snapshotDirectory(dir));
             FileLock lock;
             synchronized (DirectoryLock.class) // with DirectoryLock: check, open, lock and register as one step
             {
@@ -146,6 +146,33 @@ public final class Ledger implements AutoCloseable
         {
             DirectoryLock.closeQuietly(channel);
             throw e;
+        }
+    }
+
+    /**
+     * Creates {@code directory} and any missing parents, forcing the parent of each one created: a directory entry
+     * is durable only once its parent is forced, and a ledger directory whose own entry a power cut takes would
+     * take every committed transaction with it.
+     */
+    static void createDurably(final Storage storage, final Path directory) throws IOException
+    {
+        final List<Path> missing = new java.util.ArrayList<>();
+        for (Path p = directory.toAbsolutePath(); p != null && !storage.isDirectory(p); p = p.getParent())
+        {
+            missing.add(p);
+        }
+        if (missing.isEmpty())
+        {
+            return;
+        }
+        storage.createDirectories(directory);
+        for (int i = missing.size() - 1; i >= 0; i--)
+        {
+            final Path parent = missing.get(i).getParent();
+            if (parent != null)
+            {
+                storage.forceDirectory(parent);
+            }
         }
     }
 

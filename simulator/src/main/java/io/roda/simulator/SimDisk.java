@@ -475,6 +475,19 @@ public final class SimDisk implements Storage
     }
 
     /**
+     * Cuts the power now without booting again: every operation of this boot, and the disk's own methods, throw
+     * {@code IOException("power lost")} until {@link #powerCut} builds the crash image. The simulator freezes the
+     * disk, stops the dead ledger's threads, and only then boots, so that no thread of the old boot can touch the
+     * new one.
+     */
+    public synchronized void freeze()
+    {
+        boot.frozen = true;
+        cutAt = 0;
+        notifyAll();
+    }
+
+    /**
      * Arms a power cut: the {@code n}-th mutating operation from now (1: the next one) of any kind (write, truncate,
      * force, create, rename, delete, directory force or creation) does not happen; it throws
      * {@code IOException("power lost")} and the boot freezes, so that nothing after it happens either. The crash
@@ -683,6 +696,16 @@ public final class SimDisk implements Storage
         return inode.contents();
     }
 
+    private static final int JOURNAL_LENGTH = 600;
+    /** The last mutating operations, when tracing: for a finding's reproduction. */
+    private java.util.ArrayDeque<String> journal;
+
+    /** Keeps the last mutating operations (every boot) for {@link #describe()}: a debugging aid, off by default. */
+    public synchronized void trace(final boolean on)
+    {
+        journal = on ? new java.util.ArrayDeque<>() : null;
+    }
+
     /** @return the namespace with sizes, the durable names missing from it, and the pending entry changes. */
     public synchronized String describe()
     {
@@ -718,6 +741,10 @@ public final class SimDisk implements Storage
         for (final SimMetaOp op : pending)
         {
             out.append("  pending: ").append(op).append('\n');
+        }
+        if (journal != null)
+        {
+            journal.forEach(line -> out.append("  op ").append(line).append('\n'));
         }
         return out.toString();
     }
@@ -755,6 +782,15 @@ public final class SimDisk implements Storage
         throws IOException
     {
         checkAlive(of);
+        if (journal != null)
+        {
+            if (journal.size() == JOURNAL_LENGTH)
+            {
+                journal.removeFirst();
+            }
+            journal.addLast("boot " + of.number + " #" + (of.mutations + 1) + " " + action + " " + file
+                + (offset >= 0 ? " @" + offset : "") + " [" + Thread.currentThread().getName() + "]");
+        }
         if (cutAt != 0 && of.mutations + 1 == cutAt)
         {
             of.frozen = true;

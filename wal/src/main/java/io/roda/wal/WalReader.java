@@ -279,7 +279,7 @@ public final class WalReader
                 }
                 summaries.add(new SegmentSummary(file, first, expected - 1, frames, records, offset, size));
                 tailEnd = offset;
-                tailDirtyEnd = Math.max(tailDirtyEnd, offset);
+                tailDirtyEnd = last ? Math.max(tailDirtyEnd, offset) : 0; // the tail's own: an earlier, larger segment's end is not
             }
         }
         final Path tail = all.get(all.size() - 1);

@@ -1,0 +1,40 @@
+package io.roda.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The fixed seeds CI runs (docs/TESTING.md): the real pipeline and recovery on the simulated disk, cut and faulted
+ * at random, must keep every promise; and on a disk that lies about forces, the checker must fail.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class SimulatorTest
+{
+    /** Seeds 1..SEEDS: CI's fixed set. {@code -Droda.simSeeds=N} runs more (the simulation profile). */
+    private static final int SEEDS = Integer.getInteger("roda.simSeeds", 60);
+
+    @Test
+    void theFixedSeedsKeepEveryPromiseThroughPowerCutsAndFaults()
+    {
+        final Simulator.Report report = Simulator.run(new Simulator.Options(1, SEEDS, 8, false, true),
+            System.out::println);
+        System.out.println(report.toJson());
+        assertTrue(report.findings().isEmpty(), () -> "findings: " + report.findings());
+        assertTrue(report.powerCuts() >= SEEDS * 8L, "every seed cut the power 8 times: " + report.toJson());
+        assertTrue(report.acknowledgedChecked() > 0, "acknowledged transactions were checked: " + report.toJson());
+        assertTrue(report.faultsInjected() > 0, "faults were injected: " + report.toJson());
+    }
+
+    @Test
+    void aDiskThatLiesAboutForcesIsCaughtWithinAFewSeeds()
+    {
+        final Simulator.Report report = Simulator.run(new Simulator.Options(1, 5, 8, true, false), System.out::println);
+        System.out.println(report.toJson());
+        assertFalse(report.findings().isEmpty(), "a lying disk must produce findings: " + report.toJson());
+    }
+}
