@@ -582,6 +582,15 @@ public final class Simulator
          */
         private boolean recover() throws FindingException
         {
+            if (acknowledged == 0 && modelAt == 0 && !disk.isDirectory(DIR))
+            {
+                // the cut came while the first open was creating the directory, before anything was committed:
+                // nothing was promised, so the ledger starts again from nothing
+                submitted.clear();
+                observed.clear();
+                report.recoveries++;
+                return true;
+            }
             final ResultLog results = new ResultLog(1 << 16);
             final Recovery.Recovered recovered;
             try
