@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.roda.storage.Storage;
 import io.roda.common.Agent;
 import io.roda.common.Contexts;
 import io.roda.common.ProgressIndex;
 import io.roda.common.StageCounters;
 import io.roda.common.Waker;
 import io.roda.core.StateImage;
+import io.roda.storage.Storage;
 
 /**
  * The snapshotter stage. It writes durable snapshots of the ledger state without replaying a single transaction
