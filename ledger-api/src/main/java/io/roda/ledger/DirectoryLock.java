@@ -81,6 +81,24 @@ public final class DirectoryLock implements AutoCloseable
         HELD.put(key(storage, dir), lock);
     }
 
+    /**
+     * Forgets {@code lock} (may be null) once it is released or its open failed: an entry left behind would keep
+     * its channel, and a simulated disk with all its files, reachable for as long as the JVM runs.
+     */
+    static synchronized void unregister(final FileLock lock)
+    {
+        if (lock != null)
+        {
+            HELD.values().remove(lock);
+        }
+    }
+
+    /** @return how many locks this JVM holds (for tests). */
+    static synchronized int held()
+    {
+        return HELD.size();
+    }
+
     /** The real path of a real directory; a simulated one is told apart by its storage (each boot its own). */
     private static Object key(final Storage storage, final Path dir) throws IOException
     {
@@ -149,10 +167,7 @@ public final class DirectoryLock implements AutoCloseable
     @Override
     public void close()
     {
-        synchronized (DirectoryLock.class)
-        {
-            HELD.values().remove(lock);
-        }
+        unregister(lock);
         try
         {
             lock.release();

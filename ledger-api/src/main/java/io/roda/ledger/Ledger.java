@@ -102,11 +102,11 @@ public final class Ledger implements AutoCloseable
         final Path dir = config.directory();
         final Storage storage = config.storage();
         FileChannel channel = null;
+        FileLock lock = null;
         try
         {
             createDurably(storage, Recovery.walDirectory(dir));
             createDurably(storage, Recovery.snapshotDirectory(dir));
-            FileLock lock;
             synchronized (DirectoryLock.class) // with DirectoryLock: check, open, lock and register as one step
             {
                 DirectoryLock.checkNotHeldHere(storage, dir); // a second channel on a LOCK this JVM holds releases it
@@ -134,16 +134,19 @@ public final class Ledger implements AutoCloseable
         }
         catch (final io.roda.wal.WalSegmentLockedException e)
         {
+            DirectoryLock.unregister(lock);
             DirectoryLock.closeQuietly(channel);
             throw new DirectoryInUseException(dir + " is in use: " + e.getMessage(), e);
         }
         catch (final IOException e)
         {
+            DirectoryLock.unregister(lock);
             DirectoryLock.closeQuietly(channel);
             throw new LedgerException("cannot open ledger in " + dir + ": " + e, e);
         }
         catch (final RuntimeException e)
         {
+            DirectoryLock.unregister(lock);
             DirectoryLock.closeQuietly(channel);
             throw e;
         }
@@ -845,6 +848,7 @@ public final class Ledger implements AutoCloseable
                 {
                     // the channel close below releases it too
                 }
+                DirectoryLock.unregister(lock);
                 DirectoryLock.closeQuietly(lockChannel);
             }
             state = CLOSED;
