@@ -52,10 +52,40 @@ public final class AgentRunner implements AutoCloseable
         this.idle = idle;
         this.pinning = pinning;
         this.onFailure = onFailure;
-        this.thread = new Thread(this::run, "roda-" + agent.roleName());
+        this.thread = new Thread(new Launch(this), "roda-" + agent.roleName());
         this.thread.setDaemon(true);
         counters.bindThread(thread);
         waker.bind(thread, idle.mayPark());
+    }
+
+    /**
+     * What the stage thread runs: it lets go of its runner when the thread ends. On JDK 19 and later a terminated
+     * {@link Thread} still holds its task, and with assertions on ({@code -ea}) the Disruptor's producer-thread
+     * check keeps every producer thread in a static map for the JVM's life; through a task that held the runner, a
+     * closed ledger (its stores, results, and on a simulated disk every file) stayed reachable.
+     */
+    private static final class Launch implements Runnable
+    {
+        private volatile AgentRunner runner;
+
+        Launch(final AgentRunner runner)
+        {
+            this.runner = runner;
+        }
+
+        @Override
+        public void run()
+        {
+            final AgentRunner r = runner;
+            try
+            {
+                r.run();
+            }
+            finally
+            {
+                runner = null;
+            }
+        }
     }
 
     /** Starts the thread; returns at once. */
