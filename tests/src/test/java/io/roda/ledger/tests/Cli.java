@@ -27,6 +27,7 @@ final class Cli
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
         command.addAll(io.roda.feed.ChronicleFlags.FLAGS); // as ./ledger passes them (java -jar reads the manifest)
+        command.add("--enable-native-access=ALL-UNNAMED"); // the jar's manifest says so too: JDK 22+ warns on JNA
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.roda.cli.LedgerCli");
