@@ -214,7 +214,7 @@ public final class WalReader
                         }
                         final long dirty = window.nonZeroExtent(offset, limit);
                         refuseIfFrameFollows(window, file, offset, offset + dirty, crc, problem);
-                        final long extent = plausible ? offset + WalFormat.frameLength(bodyLength)
+                        final long extent = plausible ? writtenExtent(window, offset, bodyLength)
                             : Math.min(limit, offset + WalFormat.FRAME_HEADER_LENGTH);
                         final long zeroSector = zeroSector(window, offset, extent);
                         if (zeroSector < 0)
@@ -340,6 +340,35 @@ public final class WalReader
                     + ", so this is not a torn tail but damage to committed data");
             }
         }
+    }
+
+    /**
+     * The end of what was written for the plausible frame header at {@code offset}: its claimed end, unless its
+     * records, walked from the body by their flags, reach the trailer earlier. A crash tears whole sectors of
+     * zero-filled space, so a torn header is either intact or has zero fields: a plausible length is the one written.
+     * A trailer at a record boundary before the claimed end therefore means the length field was damaged after
+     * the frame was written whole; taking the extent from the damaged length would reach into the zeros after the
+     * data and call a committed frame torn. (A record's first word has a zero byte, so it is never the trailer;
+     * the walk stops at a record with op type 0: a sector the torn write never put there.)
+     */
+    private static long writtenExtent(final FileWindow window, final long offset, final int bodyLength)
+        throws IOException
+    {
+        final long claimedTrailer = offset + WalFormat.FRAME_HEADER_LENGTH + bodyLength;
+        long at = offset + WalFormat.FRAME_HEADER_LENGTH;
+        while (at < claimedTrailer)
+        {
+            if (window.getLong(at) == WalFormat.FRAME_TRAILER)
+            {
+                return at + WalFormat.FRAME_TRAILER_LENGTH;
+            }
+            if (window.get(at + WalFormat.REC_TYPE) == 0)
+            {
+                break;
+            }
+            at += WalFormat.recordLength(window.get(at + WalFormat.REC_FLAGS));
+        }
+        return claimedTrailer + WalFormat.FRAME_TRAILER_LENGTH;
     }
 
     /**
