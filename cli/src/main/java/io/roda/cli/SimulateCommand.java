@@ -60,6 +60,12 @@ final class SimulateCommand implements Callable<Integer>
             cli.env().stderr().println(e.getMessage());
             return LedgerCli.USAGE;
         }
+        final String jsonProblem = json == null ? null : jsonProblem(json);
+        if (jsonProblem != null)
+        {
+            cli.env().stderr().println("--json " + json + ": " + jsonProblem);
+            return LedgerCli.USAGE; // found before the run, not after minutes of it
+        }
         java.util.logging.Logger.getLogger("io.roda").setLevel(java.util.logging.Level.WARNING);
         final Simulator.Report report = Simulator.run(options, line -> cli.env().stderr().println(line));
         final String summary = report.toJson();
@@ -72,10 +78,30 @@ final class SimulateCommand implements Callable<Integer>
             }
             catch (final IOException e)
             {
-                cli.env().stderr().println("cannot write " + json + ": " + e);
-                return LedgerCli.USAGE;
+                cli.env().stderr().println("--json " + json + ": cannot write the summary: " + e.getMessage());
+                // the findings outrank a summary that could not be written after all
+                return report.findings().isEmpty() ? LedgerCli.USAGE : 1;
             }
         }
         return report.findings().isEmpty() ? 0 : 1;
+    }
+
+    /** @return why the summary cannot be written to {@code file}, or null when it looks writable. */
+    private static String jsonProblem(final Path file)
+    {
+        if (Files.isDirectory(file))
+        {
+            return "is a directory";
+        }
+        final Path parent = file.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent))
+        {
+            return "directory " + parent + " does not exist";
+        }
+        if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(parent))
+        {
+            return Files.exists(file) ? "the file is not writable" : "directory " + parent + " is not writable";
+        }
+        return null;
     }
 }
