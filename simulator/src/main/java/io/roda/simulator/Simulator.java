@@ -79,9 +79,9 @@ public final class Simulator
             {
                 throw new IllegalArgumentException("cuts per seed must be at least 1, was " + cutsPerSeed);
             }
-            if (firstSeed > Long.MAX_VALUE - seeds)
+            if (firstSeed > Long.MAX_VALUE - (seeds - 1))
             {
-                throw new IllegalArgumentException("seeds " + firstSeed + ".." + firstSeed + "+" + seeds
+                throw new IllegalArgumentException("seeds " + firstSeed + ".." + firstSeed + "+" + (seeds - 1)
                     + " overflow a long");
             }
         }
