@@ -289,7 +289,9 @@ public final class Simulator
                 {
                     if (!life())
                     {
-                        break; // the directory was refused for an injected fault: detected, nothing more to run
+                        // the directory was refused for an injected fault: detected (and counted) once, nothing
+                        // more to run or check
+                        return null;
                     }
                 }
                 recover(); // the last cut is checked too
