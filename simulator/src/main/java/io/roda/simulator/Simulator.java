@@ -331,6 +331,10 @@ public final class Simulator
             {
                 return false;
             }
+            // the work and the faults at the cut draw from their own streams: how much of a life's work runs
+            // before its cut depends on thread timing, and must not shift the choices of the lives after it
+            final SplittableRandom workRandom = random.split();
+            final SplittableRandom faultRandom = random.split();
             final int armAt = 1 + random.nextInt(random.nextBoolean() ? 40 : 400);
             final int ending = random.nextInt(10); // 0..5 armed cut, 6..7 idle cut, 8 clean close, 9 armed + fault
             final boolean armEarly = random.nextInt(4) == 0;
@@ -355,7 +359,7 @@ public final class Simulator
                 if (disk.frozen() || (fault != null && mentionsSimulatedFault(e)))
                 {
                     report.faultsInjected += fault != null && !disk.frozen() ? 1 : 0;
-                    powerCut();
+                    powerCut(faultRandom);
                     return true;
                 }
                 throw new FindingException("the ledger did not open after a good recovery: " + describe(e));
@@ -368,7 +372,7 @@ public final class Simulator
             {
                 report.faultsInjected++;
             }
-            final boolean ran = work(ledger);
+            final boolean ran = work(ledger, workRandom);
             if (ending == 8 && ran && !disk.frozen())
             {
                 try
@@ -377,7 +381,7 @@ public final class Simulator
                     report.cleanCloses++;
                     harvest(ledger, true);
                     disk.freeze();
-                    powerCut();
+                    powerCut(faultRandom);
                     return true;
                 }
                 catch (final RuntimeException e)
@@ -399,15 +403,15 @@ public final class Simulator
                 // its disk is gone: a failed stage, reported by close
             }
             acknowledge(ledger.commitIndex()); // final: every stage has stopped
-            powerCut();
+            powerCut(faultRandom);
             return true;
         }
 
-        private void powerCut()
+        private void powerCut(final SplittableRandom faultRandom)
         {
             disk.powerCut(fate);
             report.powerCuts++;
-            if (options.faults() && random.nextInt(8) == 0)
+            if (options.faults() && faultRandom.nextInt(8) == 0)
             {
                 final List<Path> files = new ArrayList<>();
                 for (final Path path : disk.paths())
@@ -419,13 +423,13 @@ public final class Simulator
                 }
                 if (!files.isEmpty())
                 {
-                    final Path file = files.get(random.nextInt(files.size()));
+                    final Path file = files.get(faultRandom.nextInt(files.size()));
                     try
                     {
                         final long size = disk.size(file);
                         if (size > 0)
                         {
-                            disk.corruptDurableSector(file, random.nextLong(size), random);
+                            disk.corruptDurableSector(file, faultRandom.nextLong(size), faultRandom);
                             damaged.add(file);
                             report.faultsInjected++;
                         }
@@ -436,14 +440,14 @@ public final class Simulator
                     }
                 }
             }
-            else if (options.faults() && random.nextInt(12) == 0)
+            else if (options.faults() && faultRandom.nextInt(12) == 0)
             {
                 final List<Path> files = disk.paths();
                 if (!files.isEmpty())
                 {
-                    final Path file = files.get(random.nextInt(files.size()));
-                    final long from = random.nextInt(16_384);
-                    disk.failReads(file, from, from + 1 + random.nextInt(4096));
+                    final Path file = files.get(faultRandom.nextInt(files.size()));
+                    final long from = faultRandom.nextInt(16_384);
+                    disk.failReads(file, from, from + 1 + faultRandom.nextInt(4096));
                     report.faultsInjected++;
                     readFault = file + " from offset " + from;
                     readFaultFile = file;
@@ -476,19 +480,19 @@ public final class Simulator
          *
          * @return whether every round ran (no cut, no failure).
          */
-        private boolean work(final Ledger ledger) throws FindingException
+        private boolean work(final Ledger ledger, final SplittableRandom workRandom) throws FindingException
         {
-            final int rounds = 1 + random.nextInt(10);
+            final int rounds = 1 + workRandom.nextInt(10);
             long guess = ledger.lastTxId() + 1;
             for (int round = 0; round < rounds; round++)
             {
-                final int submissions = 1 + random.nextInt(24);
+                final int submissions = 1 + workRandom.nextInt(24);
                 long last = 0;
                 try
                 {
                     for (int s = 0; s < submissions; s++)
                     {
-                        final int length = random.nextInt(6) == 0 ? 2 + random.nextInt(4) : 1;
+                        final int length = workRandom.nextInt(6) == 0 ? 2 + workRandom.nextInt(4) : 1;
                         final List<PaymentModel.Op> ops = new ArrayList<>();
                         for (int i = 0; i < length; i++)
                         {
@@ -507,11 +511,11 @@ public final class Simulator
                         last = first + length - 1;
                         report.transactions += length;
                     }
-                    if (random.nextInt(4) == 0)
+                    if (workRandom.nextInt(4) == 0)
                     {
-                        clock.now.addAndGet(random.nextLong(3_000_000_000L)); // holds expire
+                        clock.now.addAndGet(workRandom.nextLong(3_000_000_000L)); // holds expire
                     }
-                    final Level level = random.nextInt(3) == 0 ? Level.COMMITTED : Level.COMPUTED;
+                    final Level level = workRandom.nextInt(3) == 0 ? Level.COMMITTED : Level.COMPUTED;
                     if (!ledger.await(last, level, WAIT))
                     {
                         if (disk.frozen() || ledger.failure() != null)
