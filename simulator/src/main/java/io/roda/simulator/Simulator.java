@@ -264,8 +264,14 @@ public final class Simulator
         private long modelAt;
         /** The highest transaction any live ledger reported committed. */
         private long acknowledged;
-        /** The files whose durable sectors were corrupted (the damage stays for the rest of the seed). */
+        /** The files whose durable sectors were corrupted at the last cut. */
         private final List<Path> damaged = new ArrayList<>();
+        /**
+         * Files damaged at earlier cuts that a recovery got past (a skipped snapshot): the damage stays on the disk,
+         * and every later refusal lists such a snapshot ("damaged snapshots skipped: ..."), so a refusal counts as
+         * detecting it only when its own cause names the file.
+         */
+        private final List<Path> damagedEarlier = new ArrayList<>();
         private int cut;
 
         SeedRun(final long seed, final Options options, final Report report)
@@ -442,11 +448,18 @@ public final class Simulator
             }
             else if (options.faults() && faultRandom.nextInt(12) == 0)
             {
-                final List<Path> files = disk.paths();
+                final List<Path> files = new ArrayList<>();
+                for (final Path path : disk.paths())
+                {
+                    if (isReadable(path))
+                    {
+                        files.add(path); // a file recovery may read: not a directory, not LOCK, not empty
+                    }
+                }
                 if (!files.isEmpty())
                 {
                     final Path file = files.get(faultRandom.nextInt(files.size()));
-                    final long from = faultRandom.nextInt(16_384);
+                    final long from = faultRandom.nextLong(sizeOf(file));
                     disk.failReads(file, from, from + 1 + faultRandom.nextInt(4096));
                     report.faultsInjected++;
                     readFault = file + " from offset " + from;
@@ -455,6 +468,8 @@ public final class Simulator
             }
         }
 
+        /** What recovery appends to any refusal once it has skipped a damaged snapshot (not the refusal's cause). */
+        private static final String SKIPPED_SNAPSHOTS = "; damaged snapshots skipped: ";
         private String readFault;
         private Path readFaultFile;
 
@@ -622,12 +637,22 @@ public final class Simulator
                         return false; // refused, naming the damaged file: what it must do; the seed ends here
                     }
                 }
+                for (final Path file : damagedEarlier)
+                {
+                    if (mentions(e, file.toString(), SKIPPED_SNAPSHOTS))
+                    {
+                        report.detected++;
+                        return false; // refused, naming the damaged file: what it must do; the seed ends here
+                    }
+                }
                 throw new FindingException("recovery refused the directory after "
                     + (readFault != null ? "a read fault " + readFault : damaged.isEmpty() ? "a power cut without damage"
                         : "damage to " + damaged + " that it did not name") + ": " + describe(e));
             }
             disk.clearReadFaults();
             readFault = null;
+            damagedEarlier.addAll(damaged);
+            damaged.clear();
             final long last = recovered.report().lastTxId();
             final long snapshot = recovered.report().snapshotTxId();
             if (last < acknowledged)
@@ -716,14 +741,39 @@ public final class Simulator
 
         private static boolean mentions(final Throwable e, final String text)
         {
+            return mentions(e, text, null);
+        }
+
+        /** As {@link #mentions(Throwable, String)}, in each message up to {@code stop} (when it holds it). */
+        private static boolean mentions(final Throwable e, final String text, final String stop)
+        {
             for (Throwable t = e; t != null; t = t.getCause())
             {
-                if (t.getMessage() != null && t.getMessage().contains(text))
+                final String message = t.getMessage();
+                final int end = message == null || stop == null || !message.contains(stop) ? -1 : message.indexOf(stop);
+                if (message != null && (end < 0 ? message : message.substring(0, end)).contains(text))
                 {
                     return true;
                 }
             }
             return false;
+        }
+
+        private boolean isReadable(final Path path)
+        {
+            return !disk.isDirectory(path) && !path.getFileName().toString().equals("LOCK") && sizeOf(path) > 0;
+        }
+
+        private long sizeOf(final Path file)
+        {
+            try
+            {
+                return disk.size(file);
+            }
+            catch (final java.io.IOException e)
+            {
+                throw new IllegalStateException("the simulated disk cannot size its own file " + file + ": " + e, e);
+            }
         }
 
         private static String describe(final Throwable e)
