@@ -419,43 +419,25 @@ public final class Simulator
             report.powerCuts++;
             if (options.faults() && faultRandom.nextInt(8) == 0)
             {
-                final List<Path> files = new ArrayList<>();
-                for (final Path path : disk.paths())
-                {
-                    if (!disk.isDirectory(path) && !path.getFileName().toString().equals("LOCK"))
-                    {
-                        files.add(path);
-                    }
-                }
+                final List<Path> files = readableFiles();
                 if (!files.isEmpty())
                 {
                     final Path file = files.get(faultRandom.nextInt(files.size()));
                     try
                     {
-                        final long size = disk.size(file);
-                        if (size > 0)
-                        {
-                            disk.corruptDurableSector(file, faultRandom.nextLong(size), faultRandom);
-                            damaged.add(file);
-                            report.faultsInjected++;
-                        }
+                        disk.corruptDurableSector(file, faultRandom.nextLong(sizeOf(file)), faultRandom);
                     }
                     catch (final java.io.IOException e)
                     {
                         throw new IllegalStateException("the simulated disk refused its own fault: " + e, e);
                     }
+                    damaged.add(file);
+                    report.faultsInjected++;
                 }
             }
             else if (options.faults() && faultRandom.nextInt(12) == 0)
             {
-                final List<Path> files = new ArrayList<>();
-                for (final Path path : disk.paths())
-                {
-                    if (isReadable(path))
-                    {
-                        files.add(path); // a file recovery may read: not a directory, not LOCK, not empty
-                    }
-                }
+                final List<Path> files = readableFiles();
                 if (!files.isEmpty())
                 {
                     final Path file = files.get(faultRandom.nextInt(files.size()));
@@ -759,9 +741,18 @@ public final class Simulator
             return false;
         }
 
-        private boolean isReadable(final Path path)
+        /** @return the files recovery may read, where a fault can land: not directories, not LOCK, not empty. */
+        private List<Path> readableFiles()
         {
-            return !disk.isDirectory(path) && !path.getFileName().toString().equals("LOCK") && sizeOf(path) > 0;
+            final List<Path> files = new ArrayList<>();
+            for (final Path path : disk.paths())
+            {
+                if (!disk.isDirectory(path) && !path.getFileName().toString().equals("LOCK") && sizeOf(path) > 0)
+                {
+                    files.add(path);
+                }
+            }
+            return files;
         }
 
         private long sizeOf(final Path file)
