@@ -28,6 +28,10 @@ final class Cli
         command.add("-Xmx512m");
         command.addAll(io.roda.feed.ChronicleFlags.FLAGS); // as ./ledger passes them (java -jar reads the manifest)
         command.add("--enable-native-access=ALL-UNNAMED"); // the jar's manifest says so too: JDK 22+ warns on JNA
+        if (Runtime.version().feature() >= 23)
+        {
+            command.add("--sun-misc-unsafe-memory-access=allow"); // as ./ledger adds it there (jffi, under OpenHFT posix)
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.roda.cli.LedgerCli");
