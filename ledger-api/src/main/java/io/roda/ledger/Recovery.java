@@ -296,9 +296,15 @@ public final class Recovery
         return "; the WAL's data ends in " + tail.file() + " at offset " + tail.validEnd();
     }
 
+    /**
+     * What a refusal ends with once recovery has skipped damaged snapshots, before their list: not the refusal's
+     * cause, which comes first.
+     */
+    public static final String DAMAGED_SNAPSHOTS_SKIPPED = "; damaged snapshots skipped: ";
+
     private static String withDamaged(final List<String> damaged)
     {
-        return damaged.isEmpty() ? "" : "; damaged snapshots skipped: " + String.join("; ", damaged);
+        return damaged.isEmpty() ? "" : DAMAGED_SNAPSHOTS_SKIPPED + String.join("; ", damaged);
     }
 
     private static void conflict(final Path dir, final String name, final long given, final long stored)

@@ -444,16 +444,15 @@ public final class Simulator
                     final long from = faultRandom.nextLong(sizeOf(file));
                     disk.failReads(file, from, from + 1 + faultRandom.nextInt(4096));
                     report.faultsInjected++;
-                    readFault = file + " from offset " + from;
                     readFaultFile = file;
+                    readFaultFrom = from;
                 }
             }
         }
 
-        /** What recovery appends to any refusal once it has skipped a damaged snapshot (not the refusal's cause). */
-        private static final String SKIPPED_SNAPSHOTS = "; damaged snapshots skipped: ";
-        private String readFault;
+        /** The file a read fault is armed on at this cut (null when none), and where the fault starts. */
         private Path readFaultFile;
+        private long readFaultFrom;
 
         private static boolean mentionsSimulatedFault(final Throwable e)
         {
@@ -603,36 +602,26 @@ public final class Simulator
             }
             catch (final RuntimeException e)
             {
-                if (readFault != null && mentions(e, readFaultFile.toString()))
+                if (readFaultFile != null && mentions(e, readFaultFile.toString()))
                 {
                     // a bad read is reported naming the file; once the sector reads again, recovery must be exact
                     report.detected++;
                     disk.clearReadFaults();
-                    readFault = null;
+                    readFaultFile = null;
                     return recover();
                 }
-                for (final Path file : damaged)
+                if (names(e, damaged, null) || names(e, damagedEarlier, Recovery.DAMAGED_SNAPSHOTS_SKIPPED))
                 {
-                    if (mentions(e, file.toString()))
-                    {
-                        report.detected++;
-                        return false; // refused, naming the damaged file: what it must do; the seed ends here
-                    }
-                }
-                for (final Path file : damagedEarlier)
-                {
-                    if (mentions(e, file.toString(), SKIPPED_SNAPSHOTS))
-                    {
-                        report.detected++;
-                        return false; // refused, naming the damaged file: what it must do; the seed ends here
-                    }
+                    report.detected++;
+                    return false; // refused, naming the damaged file: what it must do; the seed ends here
                 }
                 throw new FindingException("recovery refused the directory after "
-                    + (readFault != null ? "a read fault " + readFault : damaged.isEmpty() ? "a power cut without damage"
-                        : "damage to " + damaged + " that it did not name") + ": " + describe(e));
+                    + (readFaultFile != null ? "a read fault " + readFaultFile + " from offset " + readFaultFrom
+                        : damaged.isEmpty() ? "a power cut without damage" : "damage to " + damaged + " that it did not name")
+                    + ": " + describe(e));
             }
             disk.clearReadFaults();
-            readFault = null;
+            readFaultFile = null;
             damagedEarlier.addAll(damaged);
             damaged.clear();
             final long last = recovered.report().lastTxId();
@@ -724,6 +713,19 @@ public final class Simulator
         private static boolean mentions(final Throwable e, final String text)
         {
             return mentions(e, text, null);
+        }
+
+        /** @return whether {@code e} names any of {@code files}, in each message up to {@code stop} (may be null). */
+        private static boolean names(final Throwable e, final List<Path> files, final String stop)
+        {
+            for (final Path file : files)
+            {
+                if (mentions(e, file.toString(), stop))
+                {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** As {@link #mentions(Throwable, String)}, in each message up to {@code stop} (when it holds it). */
