@@ -85,7 +85,7 @@ public final class DirectoryLock implements AutoCloseable
      * Forgets {@code lock} (may be null) once it is released or its open failed: an entry left behind would keep
      * its channel, and a simulated disk with all its files, reachable for as long as the JVM runs.
      */
-    static synchronized void unregister(final FileLock lock)
+    private static synchronized void unregister(final FileLock lock)
     {
         if (lock != null)
         {
@@ -167,14 +167,26 @@ public final class DirectoryLock implements AutoCloseable
     @Override
     public void close()
     {
+        release(lock, channel);
+    }
+
+    /**
+     * Forgets {@code lock}, releases it and closes its channel, ignoring errors (closing the channel releases the
+     * lock too). Either may be null: an open that failed part-way gives back what it took.
+     */
+    static void release(final FileLock lock, final FileChannel channel)
+    {
         unregister(lock);
-        try
+        if (lock != null)
         {
-            lock.release();
-        }
-        catch (final IOException ignored)
-        {
-            // closing the channel releases it too
+            try
+            {
+                lock.release();
+            }
+            catch (final IOException ignored)
+            {
+                // the channel close below releases it too
+            }
         }
         closeQuietly(channel);
     }

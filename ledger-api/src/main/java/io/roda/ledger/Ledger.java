@@ -134,20 +134,17 @@ public final class Ledger implements AutoCloseable
         }
         catch (final io.roda.wal.WalSegmentLockedException e)
         {
-            DirectoryLock.unregister(lock);
-            DirectoryLock.closeQuietly(channel);
+            DirectoryLock.release(lock, channel);
             throw new DirectoryInUseException(dir + " is in use: " + e.getMessage(), e);
         }
         catch (final IOException e)
         {
-            DirectoryLock.unregister(lock);
-            DirectoryLock.closeQuietly(channel);
+            DirectoryLock.release(lock, channel);
             throw new LedgerException("cannot open ledger in " + dir + ": " + e, e);
         }
         catch (final RuntimeException e)
         {
-            DirectoryLock.unregister(lock);
-            DirectoryLock.closeQuietly(channel);
+            DirectoryLock.release(lock, channel);
             throw e;
         }
     }
@@ -840,16 +837,7 @@ public final class Ledger implements AutoCloseable
             }
             if (stuck.isEmpty())
             {
-                try
-                {
-                    lock.release();
-                }
-                catch (final IOException ignored)
-                {
-                    // the channel close below releases it too
-                }
-                DirectoryLock.unregister(lock);
-                DirectoryLock.closeQuietly(lockChannel);
+                DirectoryLock.release(lock, lockChannel);
             }
             state = CLOSED;
         }
