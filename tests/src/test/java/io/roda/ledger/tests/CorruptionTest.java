@@ -84,7 +84,7 @@ class CorruptionTest
     {
         final Recovery.Recovered r = Recovery.recover(pristine, MAX_ACCOUNTS, null);
         assertEquals(lastTxId, r.report().lastTxId());
-        assertEquals(modelAfter.get((int)lastTxId), balances(r));
+        assertEquals(modelAfter.get((int)lastTxId), ReferenceLedger.balancesOf(r));
     }
 
     @Test
@@ -125,7 +125,7 @@ class CorruptionTest
             {
                 final Recovery.Recovered r = Recovery.recover(copy, MAX_ACCOUNTS, null);
                 final long last = r.report().lastTxId();
-                assertEquals(modelAfter.get((int)last), balances(r), what + ": recovered state must be exact");
+                assertEquals(modelAfter.get((int)last), ReferenceLedger.balancesOf(r), what + ": recovered state must be exact");
                 if (last == lastTxId)
                 {
                     exact++;
@@ -167,7 +167,7 @@ class CorruptionTest
         }
         final Recovery.Recovered r = Recovery.recover(copy, MAX_ACCOUNTS, null);
         assertEquals(lastTxId, r.report().lastTxId());
-        assertEquals(modelAfter.get((int)lastTxId), balances(r));
+        assertEquals(modelAfter.get((int)lastTxId), ReferenceLedger.balancesOf(r));
         assertEquals(1, r.report().damagedSnapshots().size());
         assertTrue(r.report().damagedSnapshots().get(0).contains(snapshots.get(0).getFileName().toString()));
         assertEquals(snapshots.get(1).getFileName().toString(), r.report().snapshotFile());
@@ -184,12 +184,6 @@ class CorruptionTest
         return end;
     }
 
-    private static TreeMap<Long, Long> balances(final Recovery.Recovered r)
-    {
-        final TreeMap<Long, Long> all = new TreeMap<>();
-        r.state().forEachAccount((account, balance, dp, cp, od, lastTx) -> all.put(account, balance));
-        return all;
-    }
 
     private static List<Path> damageable(final Path dir) throws IOException
     {

@@ -93,8 +93,7 @@ class LoneSnapshotRegressionTest
         flipAByteOf(snapshots.get(0));
         final Recovery.Recovered r = Recovery.recover(dir, Recovery.USE_STORED, null);
         assertEquals(6_000, r.report().lastTxId());
-        final TreeMap<Long, Long> balances = new TreeMap<>();
-        r.state().forEachAccount((account, balance, dp, cp, od, lastTx) -> balances.put(account, balance));
+        final TreeMap<Long, Long> balances = ReferenceLedger.balancesOf(r);
         assertEquals(model.balances(), balances, "replayed from transaction 1, exact");
         assertEquals(1, r.report().damagedSnapshots().size());
         assertTrue(r.report().damagedSnapshots().get(0).contains(snapshots.get(0).toString()),

@@ -88,6 +88,14 @@ final class ReferenceLedger
     }
 
     /** @return every balance, system account 0 included, sorted by account. */
+    /** @return every account's balance in a recovered state, in the shape of {@link #balances()}. */
+    static TreeMap<Long, Long> balancesOf(final io.roda.ledger.Recovery.Recovered recovered)
+    {
+        final TreeMap<Long, Long> all = new TreeMap<>();
+        recovered.state().forEachAccount((account, balance, dp, cp, od, lastTx) -> all.put(account, balance));
+        return all;
+    }
+
     TreeMap<Long, Long> balances()
     {
         final TreeMap<Long, Long> all = new TreeMap<>(balances);

@@ -63,8 +63,7 @@ class RetentionTest
 
         final Recovery.Recovered recovered = Recovery.recover(dir, 1000, null);
         assertEquals(total, recovered.report().lastTxId());
-        final TreeMap<Long, Long> balances = new TreeMap<>();
-        recovered.state().forEachAccount((account, balance, dp, cp, od, lastTx) -> balances.put(account, balance));
+        final TreeMap<Long, Long> balances = ReferenceLedger.balancesOf(recovered);
         assertEquals(model.balances(), balances);
     }
 }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,30 +70,23 @@ class WalFlipFuzzAttackTest
         assertEquals(1, segments.size());
         final Path segment = segments.get(0);
         final byte[] original = Files.readAllBytes(segment);
-        final ByteBuffer bytes = ByteBuffer.wrap(original).order(ByteOrder.LITTLE_ENDIAN);
-        final List<int[]> frames = new ArrayList<>();
-        int offset = WalFormat.SEGMENT_HEADER_LENGTH;
-        while (bytes.getInt(offset) == WalFormat.FRAME_MAGIC)
-        {
-            final int length = WalFormat.frameLength(bytes.getInt(offset + 20));
-            frames.add(new int[] {offset, length});
-            offset += length;
-        }
-        final int dataEnd = offset;
+        final List<WalFrames.Frame> frames = WalFrames.of(segment);
+        final WalFrames.Frame lastFrame = frames.get(frames.size() - 1);
+        final int dataEnd = lastFrame.offset() + lastFrame.length();
         final List<String> failures = new ArrayList<>();
         int tried = 0;
         // every single bit of every frame header and trailer
-        for (final int[] frame : frames)
+        for (final WalFrames.Frame frame : frames)
         {
             for (int bit = 0; bit < 8 * 32; bit++)
             {
                 tried++;
-                check(dir, segment, original, last, new int[] {frame[0] * 8 + bit}, failures);
+                check(dir, segment, original, last, new int[] {frame.offset() * 8 + bit}, failures);
             }
             for (int bit = 0; bit < 64; bit++)
             {
                 tried++;
-                check(dir, segment, original, last, new int[] {(frame[0] + frame[1] - 8) * 8 + bit}, failures);
+                check(dir, segment, original, last, new int[] {(frame.offset() + frame.length() - 8) * 8 + bit}, failures);
             }
         }
         // the simulator's fault: 1..8 bits in one sector, anywhere in the data (and the sector after it)

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,16 +66,11 @@ class WalFrameLengthAttackTest
 
         final List<Path> segments = WalReader.listSegments(Recovery.walDirectory(dir));
         final Path segment = segments.get(segments.size() - 1);
-        final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(segment)).order(ByteOrder.LITTLE_ENDIAN);
-        int offset = WalFormat.SEGMENT_HEADER_LENGTH;
-        int lastFrame = -1;
-        while (bytes.getInt(offset) == WalFormat.FRAME_MAGIC)
-        {
-            lastFrame = offset;
-            offset += WalFormat.frameLength(bytes.getInt(offset + 20));
-        }
-        assertEquals(CHAIN, bytes.getInt(lastFrame + 4), "the chain is the last frame, alone");
-        assertEquals(CHAIN * WalFormat.RECORD_LENGTH, bytes.getInt(lastFrame + 20));
+        final List<WalFrames.Frame> frames = WalFrames.of(segment);
+        final WalFrames.Frame chainFrame = frames.get(frames.size() - 1);
+        final int lastFrame = chainFrame.offset();
+        assertEquals(CHAIN, chainFrame.count(), "the chain is the last frame, alone");
+        assertEquals(WalFormat.frameLength(CHAIN * WalFormat.RECORD_LENGTH), chainFrame.length());
 
         // one bit of the durable frame flips (bit 10 of the body length: 2560 -> 3584, still count x 40..56)
         try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw"))

@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -87,7 +84,7 @@ class WalTailRuleTest
         assertEquals(1, WalReader.listSegments(Recovery.walDirectory(dir)).size(), "no segment roll raised the watermark");
         final Recovery.Recovered intact = Recovery.recover(dir, MAX_ACCOUNTS, null);
         assertEquals(TRANSACTIONS, intact.report().lastTxId());
-        assertEquals(modelAfter.get((long)TRANSACTIONS), balances(intact));
+        assertEquals(modelAfter.get((long)TRANSACTIONS), ReferenceLedger.balancesOf(intact));
     }
 
     @Test
@@ -95,19 +92,19 @@ class WalTailRuleTest
     {
         // even above the watermark (a crash before the close): only the sector rule tells damage from a torn write
         Files.write(dir.resolve("LEDGER"), ledgerFileBeforeClose);
-        final Frame last = lastFrame();
-        assertTrue(last.length > WalFormat.TORN_SECTOR / 4, "the frame holds several records: " + last.length);
-        try (RandomAccessFile file = new RandomAccessFile(last.segment.toFile(), "rw"))
+        final WalFrames.Frame last = lastFrame();
+        assertTrue(last.length() > WalFormat.TORN_SECTOR / 4, "the frame holds several records: " + last.length());
+        try (RandomAccessFile file = new RandomAccessFile(last.segment().toFile(), "rw"))
         {
-            final long at = last.offset + WalFormat.FRAME_HEADER_LENGTH + 13; // inside the first record
+            final long at = last.offset() + WalFormat.FRAME_HEADER_LENGTH + 13; // inside the first record
             file.seek(at);
             final int b = file.read();
             file.seek(at);
             file.write(b ^ 0x04);
         }
         final RecoveryException e = assertThrows(RecoveryException.class, () -> Recovery.recover(dir, MAX_ACCOUNTS, null));
-        assertTrue(e.getMessage().contains(last.segment.toString()), e.getMessage());
-        assertTrue(e.getMessage().contains("offset " + last.offset), e.getMessage());
+        assertTrue(e.getMessage().contains(last.segment().toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("offset " + last.offset()), e.getMessage());
         assertTrue(e.getMessage().contains("damaged after it was written"), e.getMessage());
     }
 
@@ -115,38 +112,38 @@ class WalTailRuleTest
     void aFinalFrameWithAZeroSectorAboveTheWatermarkIsATornTailAndIsCut() throws Exception
     {
         Files.write(dir.resolve("LEDGER"), ledgerFileBeforeClose); // the power went before the close raised it
-        final Frame last = lastFrame();
+        final WalFrames.Frame last = lastFrame();
         zeroTrailerSector(last);
         final Recovery.Recovered r = Recovery.recover(dir, MAX_ACCOUNTS, null);
         final long recovered = r.report().lastTxId();
-        assertEquals(last.firstTxId - 1, recovered, "exactly the torn frame is cut");
-        assertEquals(modelAfter.get(recovered), balances(r), "the state is the model's after the last whole frame");
+        assertEquals(last.firstTxId() - 1, recovered, "exactly the torn frame is cut");
+        assertEquals(modelAfter.get(recovered), ReferenceLedger.balancesOf(r), "the state is the model's after the last whole frame");
         assertNotNull(r.report().truncation());
-        assertTrue(r.report().truncation().contains(last.segment.getFileName().toString())
-            && r.report().truncation().contains("offset " + last.offset), r.report().truncation());
+        assertTrue(r.report().truncation().contains(last.segment().getFileName().toString())
+            && r.report().truncation().contains("offset " + last.offset()), r.report().truncation());
         assertTrue(r.report().truncatedBytes() > 0);
     }
 
     @Test
     void aTornFinalFrameAtOrBelowTheWatermarkIsRefusedAsMissingCommittedTransactions() throws Exception
     {
-        final Frame last = lastFrame();
+        final WalFrames.Frame last = lastFrame();
         zeroTrailerSector(last);
         final RecoveryException e = assertThrows(RecoveryException.class, () -> Recovery.recover(dir, MAX_ACCOUNTS, null));
-        assertTrue(e.getMessage().contains("committed transactions " + last.firstTxId + ".." + TRANSACTIONS + " are missing"),
+        assertTrue(e.getMessage().contains("committed transactions " + last.firstTxId() + ".." + TRANSACTIONS + " are missing"),
             e.getMessage());
-        assertTrue(e.getMessage().contains(last.segment.toString()) && e.getMessage().contains("offset " + last.offset),
+        assertTrue(e.getMessage().contains(last.segment().toString()) && e.getMessage().contains("offset " + last.offset()),
             e.getMessage());
     }
 
     /** Zeroes the frame's bytes in the sector that holds its trailer: that write never reached the disk. */
-    private static void zeroTrailerSector(final Frame last) throws IOException
+    private static void zeroTrailerSector(final WalFrames.Frame last) throws IOException
     {
-        final long trailer = last.offset + last.length - WalFormat.FRAME_TRAILER_LENGTH;
+        final long trailer = last.offset() + last.length() - WalFormat.FRAME_TRAILER_LENGTH;
         final long sector = trailer / WalFormat.TORN_SECTOR * WalFormat.TORN_SECTOR;
-        final long from = Math.max(sector, last.offset + WalFormat.FRAME_HEADER_LENGTH);
-        final long to = Math.min(sector + WalFormat.TORN_SECTOR, last.offset + last.length);
-        try (RandomAccessFile file = new RandomAccessFile(last.segment.toFile(), "rw"))
+        final long from = Math.max(sector, last.offset() + WalFormat.FRAME_HEADER_LENGTH);
+        final long to = Math.min(sector + WalFormat.TORN_SECTOR, last.offset() + last.length());
+        try (RandomAccessFile file = new RandomAccessFile(last.segment().toFile(), "rw"))
         {
             file.seek(from);
             file.write(new byte[(int)(to - from)]);
@@ -156,22 +153,18 @@ class WalTailRuleTest
     @Test
     void aBitFlipInAMiddleFrameIsRefusedEvenWithAZeroSectorBecauseAValidFrameFollows() throws Exception
     {
-        final List<Frame> frames = frames(lastSegment());
+        final List<WalFrames.Frame> frames = WalFrames.of(lastSegment());
         assertTrue(frames.size() >= 3, "the last segment has several frames");
-        final Frame middle = frames.get(frames.size() / 2);
-        try (RandomAccessFile file = new RandomAccessFile(middle.segment.toFile(), "rw"))
+        final WalFrames.Frame middle = frames.get(frames.size() / 2);
+        try (RandomAccessFile file = new RandomAccessFile(middle.segment().toFile(), "rw"))
         {
-            file.seek(middle.offset + WalFormat.FRAME_HEADER_LENGTH);
-            file.write(new byte[(int)Math.min(WalFormat.TORN_SECTOR, middle.length - WalFormat.FRAME_HEADER_LENGTH)]);
+            file.seek(middle.offset() + WalFormat.FRAME_HEADER_LENGTH);
+            file.write(new byte[(int)Math.min(WalFormat.TORN_SECTOR, middle.length() - WalFormat.FRAME_HEADER_LENGTH)]);
         }
         final RecoveryException e = assertThrows(RecoveryException.class, () -> Recovery.recover(dir, MAX_ACCOUNTS, null));
-        assertTrue(e.getMessage().contains(middle.segment.toString()) && e.getMessage().contains("offset " + middle.offset),
+        assertTrue(e.getMessage().contains(middle.segment().toString()) && e.getMessage().contains("offset " + middle.offset()),
             e.getMessage());
         assertTrue(e.getMessage().contains("a valid frame follows"), e.getMessage());
-    }
-
-    private record Frame(Path segment, long offset, int length, long firstTxId)
-    {
     }
 
     private Path lastSegment() throws IOException
@@ -180,34 +173,10 @@ class WalTailRuleTest
         return segments.get(segments.size() - 1);
     }
 
-    private Frame lastFrame() throws IOException
+    private WalFrames.Frame lastFrame() throws IOException
     {
-        final List<Frame> frames = frames(lastSegment());
+        final List<WalFrames.Frame> frames = WalFrames.of(lastSegment());
         assertTrue(frames.size() >= 2, "the last segment has several frames");
         return frames.get(frames.size() - 1);
-    }
-
-    /** Walks the frames of a segment by their headers (magic, count, first tx id, crc, body length). */
-    private static List<Frame> frames(final Path segment) throws IOException
-    {
-        final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(segment)).order(ByteOrder.LITTLE_ENDIAN);
-        final List<Frame> frames = new ArrayList<>();
-        int offset = WalFormat.SEGMENT_HEADER_LENGTH;
-        while (offset + WalFormat.FRAME_HEADER_LENGTH <= bytes.capacity() && bytes.getInt(offset) == WalFormat.FRAME_MAGIC)
-        {
-            final int length = WalFormat.frameLength(bytes.getInt(offset + 20));
-            assertEquals(WalFormat.FRAME_TRAILER, bytes.getLong(offset + length - WalFormat.FRAME_TRAILER_LENGTH),
-                "every frame ends with the trailer");
-            frames.add(new Frame(segment, offset, length, bytes.getLong(offset + 8)));
-            offset += length;
-        }
-        return frames;
-    }
-
-    private static TreeMap<Long, Long> balances(final Recovery.Recovered r)
-    {
-        final TreeMap<Long, Long> all = new TreeMap<>();
-        r.state().forEachAccount((account, balance, dp, cp, od, lastTx) -> all.put(account, balance));
-        return all;
     }
 }
